@@ -1,0 +1,5 @@
+"""Allows `python -m orderdesk`."""
+
+from orderdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,215 @@
+"""Opening a database: the SQLite file or a PostgreSQL URL, behind one small seam.
+
+Everything engine-specific (pragmas, full-text search, id allocation, write locks)
+lives in a Dialect, so the rest of the core speaks portable SQL with `?` params.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+from urllib.parse import unquote, urlparse
+
+import peewee as pw
+
+from orderdesk.core import schema
+
+# Business records: a committed save must survive a power cut (synchronous=FULL),
+# and two desks on one file wait for each other instead of failing (busy_timeout).
+SQLITE_PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("synchronous", "full"),
+    ("foreign_keys", 1),
+    ("busy_timeout", 10000),
+)
+
+
+class Dialect:
+    """SQLite flavour; PostgresDialect overrides what differs."""
+
+    name = "sqlite"
+
+    def __init__(self, db: pw.Database) -> None:
+        self.db = db
+
+    def sql(self, text: str) -> str:
+        return text
+
+    def begin_write(self) -> Any:
+        # IMMEDIATE takes the write lock up front: no deadlock-prone lock upgrades.
+        return self.db.atomic("IMMEDIATE")
+
+    def create_search(self) -> None:
+        self.db.execute_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS order_search USING fts5("
+            "body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        )
+
+    def index_orders(self, rows: Sequence[tuple[int, str]], fresh: bool = False) -> None:
+        cur = self.db.cursor()
+        if not fresh:
+            cur.executemany("DELETE FROM order_search WHERE rowid = ?", [(r[0],) for r in rows])
+        cur.executemany("INSERT INTO order_search (rowid, body) VALUES (?, ?)", rows)
+
+    def search_condition(self, words: Sequence[str]) -> tuple[str, list[Any]]:
+        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        return "o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH ?)", [match]
+
+    def allocate_ids(self, table: str, count: int) -> list[int]:
+        """`count` fresh integer ids; the caller holds the write lock."""
+        row = self.db.execute_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
+        return list(range(int(row[0]) + 1, int(row[0]) + 1 + count))
+
+    def lock_row(self, table: str) -> str:
+        return ""
+
+    def check(self) -> list[str]:
+        problems = [r[0] for r in self.db.execute_sql("PRAGMA integrity_check").fetchall()]
+        problems = [p for p in problems if p != "ok"]
+        for row in self.db.execute_sql("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"foreign key: {row[0]} row {row[1]} → {row[2]}")
+        return problems
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+
+    def sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    def begin_write(self) -> Any:
+        return self.db.atomic()
+
+    def create_search(self) -> None:
+        self.db.execute_sql(
+            "CREATE TABLE IF NOT EXISTS order_search (order_id BIGINT PRIMARY KEY, body TEXT, "
+            "tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)"
+        )
+        self.db.execute_sql(
+            "CREATE INDEX IF NOT EXISTS order_search_tsv ON order_search USING GIN (tsv)"
+        )
+
+    def index_orders(self, rows: Sequence[tuple[int, str]], fresh: bool = False) -> None:
+        cur = self.db.cursor()
+        cur.executemany(
+            "INSERT INTO order_search (order_id, body) VALUES (%s, %s) "
+            "ON CONFLICT (order_id) DO UPDATE SET body = EXCLUDED.body",
+            rows,
+        )
+
+    def search_condition(self, words: Sequence[str]) -> tuple[str, list[Any]]:
+        query = " & ".join(re.sub(r"[^\w]", "", w) + ":*" for w in words if re.sub(r"[^\w]", "", w))
+        return (
+            "o.id IN (SELECT order_id FROM order_search WHERE tsv @@ to_tsquery('simple', ?))",
+            [query or "''"],
+        )
+
+    def allocate_ids(self, table: str, count: int) -> list[int]:
+        rows = self.db.execute_sql(
+            f"SELECT nextval('{table}_id_seq') FROM generate_series(1, %s)", (count,)
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def lock_row(self, table: str) -> str:
+        return " FOR UPDATE"
+
+    def check(self) -> list[str]:
+        return []
+
+
+Listener = Callable[[Any], None]
+
+
+class Store:
+    """One open database: connections per thread, the dialect, change listeners."""
+
+    def __init__(self, target: str | Path) -> None:
+        self.target = str(target)
+        self.db, self.dialect = _connect(self.target)
+        schema.proxy.initialize(self.db)
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+        self.local = threading.local()  # per-thread current transaction
+        from orderdesk.core.migrations import migrate
+
+        migrate(self)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect.name == "sqlite"
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Calls `listener(changes)` after each committed write, in the writing thread."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def publish(self, changes: Any) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(changes)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.db.execute_sql(self.dialect.sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.db.cursor().executemany(self.dialect.sql(sql), rows)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """A consistent snapshot for multi-query reads."""
+        with self.db.atomic():
+            yield
+
+    def backup(self, out: str | Path) -> None:
+        """Copies the live database through SQLite's backup API (keeps locks honest)."""
+        if not self.is_sqlite:
+            raise NotImplementedError("use pg_dump for a PostgreSQL database")
+        import sqlite3
+
+        dest = sqlite3.connect(str(out))
+        try:
+            self.db.connection().backup(dest)
+        finally:
+            dest.close()
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+
+def _connect(target: str) -> tuple[pw.Database, Dialect]:
+    if target.startswith(("postgresql://", "postgres://")):
+        u = urlparse(target)
+        db: pw.Database = pw.PostgresqlDatabase(
+            unquote(u.path.lstrip("/")),
+            user=unquote(u.username) if u.username else None,
+            password=unquote(u.password) if u.password else None,
+            host=u.hostname,
+            port=u.port,
+            autorollback=True,
+        )
+        return db, PostgresDialect(db)
+    path = Path(target.removeprefix("sqlite:///")).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False)
+    return db, Dialect(db)
+
+
+def open_store(target: str | Path | None = None) -> Store:
+    """Opens (creating and migrating if needed) the database; default: the user's data dir."""
+    if target is None:
+        from orderdesk.core.paths import default_database
+
+        target = default_database()
+    return Store(target)

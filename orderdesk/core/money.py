@@ -1,0 +1,218 @@
+"""Money rules: Decimal only, half-up rounding to the currency's minor unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Iterable, Protocol, Sequence
+
+from babel.numbers import get_currency_precision, list_currencies
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+# Stored fixed-point scale: quantities, prices, rates and amounts keep four decimals.
+SCALE = 4
+_QUANT = Decimal(1).scaleb(-SCALE)
+
+
+@lru_cache(maxsize=None)
+def known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+@lru_cache(maxsize=None)
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount of a currency, e.g. 0.01 for EUR, 1 for JPY."""
+    return Decimal(1).scaleb(-get_currency_precision(currency))
+
+
+def round_money(value: Decimal, currency: str) -> Decimal:
+    return value.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+def to_decimal(value: object) -> Decimal:
+    """Converts text or Decimal to Decimal; floats are refused so none leak in."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"money and quantities must be Decimal, not {type(value).__name__}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            d = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+        if not d.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return d
+    raise TypeError(f"cannot use {type(value).__name__} as a number")
+
+
+def fits_scale(value: Decimal) -> bool:
+    return value == value.quantize(_QUANT) if value.is_finite() else False
+
+
+def to_fixed(value: Decimal) -> int:
+    """Decimal → stored integer (four decimals); exact, sortable, portable."""
+    return int(value.scaleb(SCALE).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def from_fixed(value: int | None) -> Decimal:
+    if value is None:
+        return ZERO
+    return Decimal(value).scaleb(-SCALE).normalize() if value else ZERO
+
+
+class TaxLike(Protocol):
+    name: str
+    rate: Decimal
+
+
+class LineLike(Protocol):
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    taxes: Sequence[TaxLike]
+    active: bool
+
+
+class SurchargeLike(Protocol):
+    kind: str
+    amount: Decimal
+    taxes: Sequence[TaxLike]
+    active: bool
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """One line's or surcharge's rounded figures."""
+
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+    taxes: tuple[tuple[str, Decimal, Decimal], ...] = ()  # (name, rate, amount)
+
+
+def line_amounts(line: LineLike, currency: str) -> Amounts:
+    gross = line.quantity * line.unit_price * (1 - line.discount / HUNDRED)
+    return _taxed(round_money(gross, currency), line.taxes, currency)
+
+
+def surcharge_amounts(s: SurchargeLike, currency: str) -> Amounts:
+    return _taxed(round_money(s.amount, currency), s.taxes, currency)
+
+
+def _taxed(subtotal: Decimal, taxes: Iterable[TaxLike], currency: str) -> Amounts:
+    parts = tuple(
+        (t.name, t.rate, round_money(subtotal * t.rate / HUNDRED, currency)) for t in taxes
+    )
+    tax = sum((p[2] for p in parts), ZERO)
+    return Amounts(subtotal, tax, subtotal + tax, parts)
+
+
+@dataclass(frozen=True)
+class TaxBucket:
+    name: str
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Everything the order shows about money; each figure a sum of rounded parts."""
+
+    currency: str
+    products_subtotal: Decimal = ZERO
+    products_tax: Decimal = ZERO
+    products_total: Decimal = ZERO
+    shipping_total: Decimal = ZERO
+    surcharges_subtotal: Decimal = ZERO
+    surcharges_tax: Decimal = ZERO
+    surcharges_total: Decimal = ZERO
+    net_subtotal: Decimal = ZERO
+    tax_total: Decimal = ZERO
+    grand_total: Decimal = ZERO
+    paid: Decimal = ZERO
+    balance: Decimal = ZERO
+    is_paid: bool = False
+    total_quantity: Decimal = ZERO
+    line_count: int = 0
+    tax_breakdown: tuple[TaxBucket, ...] = field(default=())
+
+
+def compute_totals(
+    currency: str,
+    lines: Iterable[LineLike],
+    surcharges: Iterable[SurchargeLike] = (),
+    paid: Decimal = ZERO,
+) -> Totals:
+    buckets: dict[tuple[str, Decimal], list[Decimal]] = {}
+    p_sub = p_tax = s_sub = s_tax = ship = qty = ZERO
+    count = 0
+    for line in lines:
+        if not line.active:
+            continue
+        a = line_amounts(line, currency)
+        p_sub += a.subtotal
+        p_tax += a.tax
+        qty += line.quantity
+        count += 1
+        _bucket(buckets, a)
+    for s in surcharges:
+        if not s.active:
+            continue
+        a = surcharge_amounts(s, currency)
+        s_sub += a.subtotal
+        s_tax += a.tax
+        if s.kind == "Shipping":
+            ship += a.total
+        _bucket(buckets, a)
+    grand = p_sub + p_tax + s_sub + s_tax
+    balance = grand - paid
+    breakdown = tuple(
+        TaxBucket(name, rate, v[0], v[1]) for (name, rate), v in sorted(buckets.items())
+    )
+    return Totals(
+        currency=currency,
+        products_subtotal=p_sub,
+        products_tax=p_tax,
+        products_total=p_sub + p_tax,
+        shipping_total=ship,
+        surcharges_subtotal=s_sub,
+        surcharges_tax=s_tax,
+        surcharges_total=s_sub + s_tax,
+        net_subtotal=p_sub + s_sub,
+        tax_total=p_tax + s_tax,
+        grand_total=grand,
+        paid=paid,
+        balance=balance,
+        is_paid=grand > ZERO and balance <= ZERO or (grand == ZERO and paid > ZERO),
+        total_quantity=qty,
+        line_count=count,
+        tax_breakdown=breakdown,
+    )
+
+
+def _bucket(buckets: dict[tuple[str, Decimal], list[Decimal]], a: Amounts) -> None:
+    for name, rate, amount in a.taxes:
+        b = buckets.setdefault((name, rate.normalize()), [ZERO, ZERO])
+        b[0] += a.subtotal
+        b[1] += amount
+
+
+def format_taxes(taxes: Iterable[TaxLike]) -> str:
+    """`VAT 21%; Eco 0.5%` — the Taxes column of the lines file."""
+    return "; ".join(f"{t.name} {_plain(t.rate)}%" for t in taxes)
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d.normalize(), "f")
+    return s
+
+
+def plain(d: Decimal) -> str:
+    """A Decimal as plain text without exponent or trailing zeros."""
+    return _plain(d) if d != ZERO else "0"

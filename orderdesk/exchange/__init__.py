@@ -1,0 +1,1 @@
+"""Import and export of orders: CSV, ZIP and XLSX exchange files."""
