@@ -96,8 +96,10 @@ def _orders(args: argparse.Namespace) -> int:
     q = OrderQuery(text=args.search, stages=tuple(args.stage or ("draft", "sent")),
                    deleted=args.deleted, sort=args.sort, descending=not args.asc)
     rows = desk.listing.page(q, limit=args.limit).rows
+    from orderdesk.core.money import money_text
+
     print(table([[r.number, r.reference, r.customer_name, r.order_date, r.stage, r.status,
-                  f"{r.grand_total} {r.currency}"] for r in rows],
+                  f"{money_text(r.grand_total, r.currency)} {r.currency}"] for r in rows],
                 ["number", "reference", "customer", "date", "stage", "status", "total"]))
     print(f"{desk.listing.count(q):,} orders")
     return 0
@@ -108,13 +110,17 @@ def _show(args: argparse.Namespace) -> int:
     o = desk.orders.get(args.number)
     print(f"Order {o.number}  {o.customer_code} {o.customer_name}  {o.order_date}  "
           f"stage {o.stage}  status {o.status}  version {o.version}")
+    from orderdesk.core.money import money_text
+
     rows = [[ln.position, ln.item_code, ln.description[:40], ln.quantity, ln.unit, ln.unit_price,
-             ln.discount, ln.total] for ln in o.lines]
+             ln.discount, money_text(ln.total, o.currency)] for ln in o.lines]
     print(table(rows, ["#", "item", "description", "qty", "unit", "price", "disc%", "total"]))
     t = o.totals
     assert t is not None
-    print(f"products {t.products_total}  surcharges {t.surcharges_total}  tax {t.tax_total}  "
-          f"total {t.grand_total} {o.currency}  paid {t.paid}  balance {t.balance}")
+    m = lambda d: money_text(d, o.currency)  # noqa: E731
+    print(f"products {m(t.products_total)}  surcharges {m(t.surcharges_total)}  "
+          f"tax {m(t.tax_total)}  total {m(t.grand_total)} {o.currency}  paid {m(t.paid)}  "
+          f"balance {m(t.balance)}")
     return 0
 
 

@@ -199,3 +199,21 @@ __all__ = [
     "Tax", "Line", "Address", "Contact", "Surcharge", "Payment", "Shipment", "Order",
     "header_fields", "line_fields", "replace",
 ]
+
+
+def snapshot_bytes(order: Order) -> bytes:
+    """The archived copy of a document: compact JSON, zlib-compressed."""
+    import dataclasses
+    import json
+    import zlib
+
+    text = json.dumps(dataclasses.asdict(order), default=str, ensure_ascii=False,
+                      separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def snapshot_load(blob: bytes) -> dict[str, object]:
+    import json
+    import zlib
+
+    return dict(json.loads(zlib.decompress(bytes(blob)).decode("utf-8")))

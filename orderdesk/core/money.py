@@ -60,9 +60,20 @@ def to_fixed(value: Decimal) -> int:
 
 
 def from_fixed(value: int | None) -> Decimal:
-    if value is None:
+    if not value:
         return ZERO
-    return Decimal(value).scaleb(-SCALE).normalize() if value else ZERO
+    return trim(Decimal(value).scaleb(-SCALE))
+
+
+def trim(d: Decimal) -> Decimal:
+    """Drops trailing zeros without switching to exponent notation (250, not 2.5E+2)."""
+    n = d.normalize()
+    return n.quantize(Decimal(1)) if n.as_tuple().exponent > 0 else n  # type: ignore[operator]
+
+
+def money_text(value: Decimal, currency: str) -> str:
+    """An amount with exactly the currency's decimals, e.g. `1293.10` (no grouping)."""
+    return format(round_money(value, currency), "f")
 
 
 class TaxLike(Protocol):
@@ -209,8 +220,7 @@ def format_taxes(taxes: Iterable[TaxLike]) -> str:
 
 
 def _plain(d: Decimal) -> str:
-    s = format(d.normalize(), "f")
-    return s
+    return format(trim(d), "f")
 
 
 def plain(d: Decimal) -> str:

@@ -12,7 +12,7 @@ from orderdesk.core import validate as v
 from orderdesk.core.base import Service, chunked, marks
 from orderdesk.core.docs import (
     ADDRESS_KINDS, CONTACT_KINDS, SURCHARGE_KINDS, STAGES, Address, Contact, Line, Order,
-    Surcharge, Tax, header_fields, line_fields,
+    Surcharge, Tax, header_fields, line_fields, snapshot_bytes,
 )
 from orderdesk.core.errors import ConflictError, LockedError, NotFound, ValidationError
 from orderdesk.core.fields import new_uuid, ts_parse
@@ -311,7 +311,7 @@ class OrderService(Service):
                     raise ValidationError("stage", o.stage, "an order needs at least one active "
                                           "line to be sent", where=where)
                 o.number, o.customer_name, o.status = o.number, cust[1], status
-                snap_rows.append((oid, "sent", _json(_asdict(o)), now, True))
+                snap_rows.append((oid, "sent", snapshot_bytes(o), now, True))
                 tx.event("updated", "order", o.id, f"Order {o.number}", order_id=oid,
                          field="stage", old="draft", new=o.stage)
                 log_rows.append((self.cid, oid, "Sent", f"Order {o.number}: sent", actor, now))
@@ -749,12 +749,6 @@ class OrderService(Service):
         for x in (*doc.addresses, *doc.contacts, *doc.surcharges):
             x.id = None
         return self.create(doc)
-
-
-def _asdict(o: Order) -> dict[str, Any]:
-    import dataclasses
-
-    return dataclasses.asdict(o)
 
 
 def _json(value: Any) -> str:

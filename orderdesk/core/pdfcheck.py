@@ -18,6 +18,8 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 _CHILD = ("import sys; sys.path.insert(0, sys.argv[1]); "
           "from orderdesk.core.pdfcheck import child_main; child_main(sys.argv[2:])")
 _MAX_REASON = 300
+# How running out of address space shows when it happens outside the child's own handler.
+_OUT_OF_MEMORY = (b"MemoryError", b"Cannot allocate memory", b"failed to map segment")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def _crash_reason(returncode: int, stderr: bytes, memory_mb: int) -> str:
         if -returncode == signal.SIGXCPU:
             return "could not be checked: it took too much processor time (the file may be hostile)"
         return f"could not be checked: the checker was stopped by {name} (the file may be hostile)"
-    if b"MemoryError" in stderr[-2000:]:
+    if any(sign in stderr[-2000:] for sign in _OUT_OF_MEMORY):
         return (f"could not be checked: it needs more than {memory_mb} MB of memory "
                 "(the file may be hostile)")
     last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
@@ -120,7 +122,7 @@ def _inspect(data: bytes, memory_mb: int) -> PdfVerdict:
     warnings.simplefilter("ignore")  # pypdf warns about every oddity; only failures matter here
     logging.disable(logging.CRITICAL)
     from pypdf import PasswordType, PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
     pages = 0
     try:
@@ -143,6 +145,9 @@ def _inspect(data: bytes, memory_mb: int) -> PdfVerdict:
                 _decode_page(page)
             except (MemoryError, RecursionError, FileNotDecryptedError):
                 raise
+            except LimitReachedError as e:
+                return PdfVerdict(False, pages, f"has a page that unpacks beyond safe limits "
+                                                f"(page {number}: {e}; the file may be hostile)")
             except Exception as e:  # noqa: BLE001 - hostile input raises anything; all mean "bad"
                 return PdfVerdict(False, pages, f"has a page that cannot be read (page {number}: "
                                                 f"{type(e).__name__}: {e})")

@@ -90,12 +90,12 @@ class StatusTransition(Base):
 
 
 class Order(Base):
-    company = pw.ForeignKeyField(Company)
+    company = pw.ForeignKeyField(Company, index=False)  # composite indexes lead with it
     uuid = pw.CharField(max_length=36, unique=True)
     number = pw.CharField(max_length=40)
     reference = pw.CharField(max_length=100, default="")  # the order's own external key
     customer_reference = pw.CharField(max_length=100, default="")
-    customer = pw.ForeignKeyField(Customer)
+    customer = pw.ForeignKeyField(Customer, index=False)  # (company, customer, id) covers
     customer_code = pw.CharField(max_length=40)
     customer_name = pw.CharField(max_length=200)
     order_date = IsoDateField()
@@ -148,8 +148,8 @@ Order.add_index(
 
 
 class OrderLine(Base):
-    company = pw.ForeignKeyField(Company)
-    order = pw.ForeignKeyField(Order, backref="lines")
+    company = pw.ForeignKeyField(Company, index=False)
+    order = pw.ForeignKeyField(Order, backref="lines", index=False)  # (order, position) covers
     uuid = pw.CharField(max_length=36, unique=True)
     position = pw.IntegerField()
     item_code = pw.CharField(max_length=60)
@@ -305,7 +305,7 @@ class OrderSnapshot(Base):
 
     order = pw.ForeignKeyField(Order, backref="snapshots")
     kind = pw.CharField(max_length=20, default="sent")
-    document = JsonField()
+    document = pw.BlobField()  # zlib-compressed JSON of the whole document
     taken_at = UtcField()
     active = pw.BooleanField(default=True)
 
@@ -344,9 +344,9 @@ class Reservation(Base):
 
 
 class HistoryEvent(Base):
-    company = pw.ForeignKeyField(Company)
-    order = pw.ForeignKeyField(Order, null=True)  # the root order the event belongs to
-    lot = pw.ForeignKeyField(InventoryItem, null=True)
+    company = pw.ForeignKeyField(Company, index=False)
+    order = pw.ForeignKeyField(Order, null=True, index=False)  # the root order of the event
+    lot = pw.ForeignKeyField(InventoryItem, null=True, index=False)
     revision = pw.BigIntegerField()
     at = UtcField()
     actor_id = pw.CharField(max_length=100)
@@ -362,10 +362,13 @@ class HistoryEvent(Base):
     class Meta:
         indexes = (
             (("order", "at"), False),
-            (("lot", "at"), False),
             (("company", "revision"), False),
         )
 
+
+HistoryEvent.add_index(
+    HistoryEvent.index(HistoryEvent.lot, HistoryEvent.at, where=HistoryEvent.lot.is_null(False))
+)
 
 MODELS: list[type[Base]] = [
     SchemaVersion, Company, Counter, Customer, Item, StatusDef, StatusTransition, Order,
