@@ -11,9 +11,9 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import PurePath
-from typing import IO, Union
+from typing import IO
 from xml.parsers import expat
 
 __all__ = [
@@ -40,13 +40,24 @@ MAX_DIRECTORY = 4 * 1024 * 1024
 # [Content_Types].xml is read whole and parsed with defusedxml.
 MAX_CONTENT_TYPES = 4 * 1024 * 1024
 
+# An XML prolog (declaration, comments, DOCTYPE) longer than this is refused unread.
+MAX_PROLOG = 1024 * 1024
+
 _SNIFF_SIZE = 512
 _CHUNK = 64 * 1024
 
-# Compression methods zipfile can read.
-_READABLE_METHODS = frozenset(
-    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
-)
+# ZIP records (APPNOTE.TXT 4.3): signatures and layouts.
+_CENTRAL = b"PK\x01\x02"
+_END = b"PK\x05\x06"
+_END_STRUCT = "<4s4H2LH"  # 22 bytes
+_END64 = b"PK\x06\x06"
+_END64_STRUCT = "<4sQ2H2L4Q"  # 56 bytes
+_END64_LOCATOR = b"PK\x06\x07"
+_ZIP64_END_SIZE = 56 + 20  # ZIP64 end record plus its locator
+
+# Stored and deflated only: zipfile inflates in bounded steps, but it unpacks each 4 KB
+# read of a bzip2 or LZMA entry whole, which a lying entry can turn into a bomb.
+_ACCEPTED_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 _FLAG_ENCRYPTED = 0x01
 _FLAG_STRONG_ENCRYPTION = 0x40
 
@@ -75,7 +86,7 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 _ENTITY_REASON = "XML entity declarations are not allowed"
 
-Source = Union[str, os.PathLike[str], IO[bytes]]
+Source = str | os.PathLike[str] | IO[bytes]
 
 
 class UnsafeFile(Exception):
@@ -102,16 +113,14 @@ def _size(n: int) -> str:
         value /= 1024
         if value < 1024 or unit == "TB":
             break
-    text = f"{value:,.1f}"
-    if text.endswith(".0") and value == int(value):
-        text = text[:-2]
+    text = f"{value:,.1f}".removesuffix(".0")
     return f"{text} {unit}"
 
 
 def _over(n: int, limit: int) -> tuple[str, str]:
     """Return n and limit as sizes, in exact bytes when rounding would make them look equal."""
     a, b = _size(n), _size(limit)
-    if a == b or a.replace(".0 ", " ") == b:
+    if a == b:
         return f"{n:,} bytes", f"{limit:,} bytes"
     return a, b
 
@@ -135,8 +144,8 @@ def _label(source: Source, name: str | None) -> str:
     return file_name if isinstance(file_name, str) and file_name else "archive"
 
 
-def _end_record(fp: IO[bytes]) -> tuple[int, int] | None:
-    """Return (entry count, central directory size) as the end record declares them.
+def _end_record(fp: IO[bytes]) -> tuple[int, int, int] | None:
+    """Return (entry count, directory size, directory start) as the end record declares them.
 
     Mirrors how zipfile finds the end record, but reads only its few bytes, so a huge
     declared directory is refused before zipfile reads it into memory.
@@ -147,32 +156,55 @@ def _end_record(fp: IO[bytes]) -> tuple[int, int] | None:
         return None
     fp.seek(file_size - 22)
     tail = fp.read(22)
-    if tail[:4] == zipfile.stringEndArchive and tail[-2:] == b"\0\0":
+    if tail[:4] == _END and tail[-2:] == b"\0\0":
         where = file_size - 22
         record = tail
     else:
         start = max(file_size - (1 << 16) - 22, 0)
         fp.seek(start)
         data = fp.read()
-        found = data.rfind(zipfile.stringEndArchive)
+        found = data.rfind(_END)
         if found < 0 or len(data) - found < 22:
             return None
         where = start + found
         record = data[found : found + 22]
     (_sig, _disk, _disk_cd, _this_disk, count, cd_size, _cd_offset, _comment) = struct.unpack(
-        zipfile.structEndArchive, record
+        _END_STRUCT, record
     )
     # A ZIP64 end record (located just before the classic one) overrides the values.
-    if where >= 20 + 56:
+    directory_end = where
+    if where >= _ZIP64_END_SIZE:
         fp.seek(where - 20)
         locator = fp.read(20)
-        if locator[:4] == zipfile.stringEndArchive64Locator:
+        if locator[:4] == _END64_LOCATOR:
             fp.seek(where - 20 - 56)
             record64 = fp.read(56)
-            if record64[:4] == zipfile.stringEndArchive64:
-                fields = struct.unpack(zipfile.structEndArchive64, record64)
+            if record64[:4] == _END64:
+                fields = struct.unpack(_END64_STRUCT, record64)
                 count, cd_size = fields[7], fields[8]
-    return count, cd_size
+                directory_end = where - _ZIP64_END_SIZE
+    # Like zipfile, place the directory just before the end records, which also copes
+    # with data prepended to the archive.
+    return count, cd_size, directory_end - cd_size
+
+
+def _directory_holds_too_many(fp: IO[bytes], start: int, size: int) -> bool:
+    """Walk the central directory header by header and tell whether it lists more than
+    MAX_ENTRIES entries; reads 46 bytes per entry and stops at the first one too many."""
+    fp.seek(start)
+    walked = entries = 0
+    while walked < size:
+        header = fp.read(46)
+        if len(header) != 46 or header[:4] != _CENTRAL:
+            return False  # damaged: zipfile will say how
+        entries += 1
+        if entries > MAX_ENTRIES:
+            return True
+        name_len, extra_len, comment_len = struct.unpack("<3H", header[28:34])
+        skip = name_len + extra_len + comment_len
+        fp.seek(skip, io.SEEK_CUR)
+        walked += 46 + skip
+    return False
 
 
 def _name_problem(info: zipfile.ZipInfo) -> str | None:
@@ -253,10 +285,10 @@ def _check_entries(zf: zipfile.ZipFile, label: str) -> None:
                 label, f"the entry {_entry(name)} is an archive inside the archive "
                 "(nested archives are not allowed)"
             )
-        if info.compress_type not in _READABLE_METHODS:
+        if info.compress_type not in _ACCEPTED_METHODS:
             raise UnsafeFile(
-                label, f"the entry {_entry(name)} uses an unknown compression method "
-                f"({info.compress_type})"
+                label, f"the entry {_entry(name)} uses a compression method other than "
+                f"stored or deflated ({info.compress_type})"
             )
         if info.file_size > 0 and info.compress_size == 0:
             raise UnsafeFile(
@@ -281,10 +313,10 @@ def _check_entries(zf: zipfile.ZipFile, label: str) -> None:
     for index, here in enumerate(placed):
         if index + 1 < len(placed):
             after = placed[index + 1]
-            limit, what = after.header_offset, f"the entry {_entry(after.filename)}"
+            bound, what = after.header_offset, f"the entry {_entry(after.filename)}"
         else:
-            limit, what = directory_start, "the table of contents"
-        if here.header_offset + _local_header_floor(here) > limit:
+            bound, what = directory_start, "the table of contents"
+        if here.header_offset + _local_header_floor(here) > bound:
             raise UnsafeFile(
                 label, f"the entry {_entry(here.filename)} overlaps {what} (a zip-bomb trick)"
             )
@@ -314,22 +346,30 @@ _DAMAGE = (
 def _checked_archive(source: Source, name: str | None) -> Iterator[tuple[zipfile.ZipFile, str]]:
     """Open an archive after refusing it on its end record and central directory."""
     label = _label(source, name)
-    owned = isinstance(source, (str, os.PathLike))
-    fp: IO[bytes] = open(source, "rb") if owned else source  # type: ignore[arg-type]
-    position = 0 if owned else fp.tell()
-    try:
+    with ExitStack() as cleanup:
+        fp: IO[bytes]
+        if isinstance(source, (str, os.PathLike)):
+            fp = cleanup.enter_context(open(source, "rb"))
+        else:
+            fp = source
+            cleanup.callback(fp.seek, fp.tell())
         try:
             end = _end_record(fp)
         except (OSError, struct.error) as exc:
             raise UnsafeFile(label, f"not a ZIP archive ({exc})") from None
         if end is None:
             raise UnsafeFile(label, "not a ZIP archive")
-        count, directory = end
+        count, directory, start = end
         if count > MAX_ENTRIES:
             raise UnsafeFile(label, f"the archive holds {count:,} entries (limit {MAX_ENTRIES:,})")
         if directory > MAX_DIRECTORY:
             size, limit = _over(directory, MAX_DIRECTORY)
             raise UnsafeFile(label, f"the archive's table of contents is {size} (limit {limit})")
+        if start >= 0 and _directory_holds_too_many(fp, start, directory):
+            raise UnsafeFile(
+                label, f"the archive holds more than {MAX_ENTRIES:,} entries "
+                f"(its end record claims {count:,})"
+            )
         fp.seek(0)
         try:
             zf = zipfile.ZipFile(fp)
@@ -350,11 +390,6 @@ def _checked_archive(source: Source, name: str | None) -> Iterator[tuple[zipfile
                         "archive (nested archives are not allowed)"
                     )
             yield zf, label
-    finally:
-        if owned:
-            fp.close()
-        else:
-            fp.seek(position)
 
 
 def check_zip(path_or_file: Source, name: str | None = None) -> None:
@@ -363,9 +398,10 @@ def check_zip(path_or_file: Source, name: str | None = None) -> None:
     Refused: not a ZIP or damaged, more than MAX_ENTRIES entries, more than MAX_TOTAL
     declared unpacked, an entry over MAX_RATIO:1, overlapping entries, names with '..',
     absolute or drive paths or backslashes, duplicate names, symbolic links, encrypted
-    entries, unknown compression and archives nested inside. Only the end record and the
-    central directory are read, plus at most 512 bytes of each entry to spot nested
-    archives. ``name`` is what messages call the file (default: the path's name).
+    entries, compression other than stored or deflated, and archives nested inside. Only
+    the end record and the central directory are read, plus at most 512 bytes of each
+    entry to spot nested archives. ``name`` is what messages call the file (default: the
+    path). An OSError opening a path is not caught.
     """
     with _checked_archive(path_or_file, name):
         pass
@@ -409,6 +445,7 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Non
     parser.StartDoctypeDeclHandler = _raise_doctype
     parser.EntityDeclHandler = _raise_doctype
     parser.StartElementHandler = _raise_root
+    fed = 0
     try:
         with zf.open(info) as stream:
             while True:
@@ -416,6 +453,12 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Non
                 parser.Parse(chunk, not chunk)
                 if not chunk:
                     break
+                fed += len(chunk)
+                if fed > MAX_PROLOG:
+                    raise UnsafeFile(
+                        label, f"the entry {_entry(info.filename)} has no XML element in its "
+                        f"first {_size(MAX_PROLOG)}"
+                    )
     except _RootStarted:
         return
     except _Doctype:
@@ -458,14 +501,16 @@ def _workbook_part(zf: zipfile.ZipFile, label: str) -> str:
         el.get("ContentType"): el.get("PartName", "") for el in root.iter(f"{_CT_NS}Override")
     }
     defaults = {el.get("ContentType") for el in root.iter(f"{_CT_NS}Default")}
-    part = next((overrides[ct] for ct in _WORKBOOK_TYPES if overrides.get(ct)), None)
+    part: str | None = next((overrides[ct] for ct in _WORKBOOK_TYPES if overrides.get(ct)), None)
     if part is None and defaults.intersection(_WORKBOOK_TYPES):
         part = "/xl/workbook.xml"
     if part is None:
         raise UnsafeFile(label, "not an XLSX workbook (it declares no workbook part)")
     part = part.lstrip("/")
     if part not in zf.NameToInfo:
-        raise UnsafeFile(label, f"not an XLSX workbook (the workbook part {_entry(part)} is missing)")
+        raise UnsafeFile(
+            label, f"not an XLSX workbook (the workbook part {_entry(part)} is missing)"
+        )
     return part
 
 
@@ -475,16 +520,14 @@ def check_xlsx(path_or_file: Source, name: str | None = None) -> None:
     Everything check_zip refuses, plus: no [Content_Types].xml (parsed with defusedxml) or
     no workbook part (normally xl/workbook.xml), and any XML entry - by name (.xml, .rels,
     .vml) or by its first bytes - whose prolog declares a DOCTYPE or entities. XML entries
-    are streamed only up to their root element.
+    are streamed only up to their root element (at most MAX_PROLOG bytes).
     """
     with _checked_archive(path_or_file, name) as (zf, label):
         _workbook_part(zf, label)
         for info in zf.infolist():
-            if info.is_dir():
-                continue
+            if info.is_dir() or info.file_size == 0:
+                continue  # zipfile reads no more than the declared size
             if not info.filename.lower().endswith(_XML_SUFFIXES):
-                if info.file_size == 0:
-                    continue
                 try:
                     head = _sniff(zf, info)
                 except _DAMAGE as exc:
@@ -535,7 +578,7 @@ def ensure_defused() -> None:
         return list(reader(io.BytesIO(data)))
 
     def through_stdlib(data: bytes) -> object:
-        import xml.etree.ElementTree as ElementTree
+        from xml.etree import ElementTree
 
         return ElementTree.fromstring(data)
 
