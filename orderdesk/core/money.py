@@ -51,12 +51,19 @@ def to_decimal(value: object) -> Decimal:
 
 
 def fits_scale(value: Decimal) -> bool:
-    return value == value.quantize(_QUANT) if value.is_finite() else False
+    if not value.is_finite():
+        return False
+    exp = value.as_tuple().exponent
+    return (isinstance(exp, int) and exp >= -SCALE) or value == value.quantize(_QUANT)
 
 
 def to_fixed(value: Decimal) -> int:
     """Decimal → stored integer (four decimals); exact, sortable, portable."""
-    return int(value.scaleb(SCALE).to_integral_value(rounding=ROUND_HALF_UP))
+    scaled = value.scaleb(SCALE)
+    whole = int(scaled)
+    if whole == scaled:  # the common case: validated values have at most four decimals
+        return whole
+    return int(scaled.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def from_fixed(value: int | None) -> Decimal:
@@ -159,14 +166,16 @@ def compute_totals(
     lines: Iterable[LineLike],
     surcharges: Iterable[SurchargeLike] = (),
     paid: Decimal = ZERO,
+    line_figures: Sequence[Amounts] | None = None,
 ) -> Totals:
+    """The order's money; `line_figures` may pass line_amounts already computed per line."""
     buckets: dict[tuple[str, Decimal], list[Decimal]] = {}
     p_sub = p_tax = s_sub = s_tax = ship = qty = ZERO
     count = 0
-    for line in lines:
+    for i, line in enumerate(lines):
         if not line.active:
             continue
-        a = line_amounts(line, currency)
+        a = line_figures[i] if line_figures is not None else line_amounts(line, currency)
         p_sub += a.subtotal
         p_tax += a.tax
         qty += line.quantity

@@ -258,12 +258,14 @@ class OrderService(Service):
             texts = [o.number, o.reference or "", o.customer_reference, o.customer_code,
                      cust[1]]
             positions = 0
+            figures = []
             for line in o.lines:
                 lid = next(line_ids)
                 line.id = line.id or new_uuid()
                 positions += 1
                 line.position = line.position or positions
                 a = line_amounts(line, o.currency)
+                figures.append(a)
                 weight = catalogue.get(line.item_code, ZERO) * line.quantity
                 l_rows.append((lid, self.cid, oid, line.id, line.position, line.item_code,
                                line.description, to_fixed(line.quantity), line.unit,
@@ -305,7 +307,7 @@ class OrderService(Service):
                                 sh.delivered_at.isoformat() if sh.delivered_at else None, True))
                 tx.event("created", "shipment", sh_rows[-1][1],
                          f"Shipment · {sh.carrier or sh.tracking_number}", order_id=oid)
-            t = compute_totals(o.currency, o.lines, o.surcharges, paid)
+            t = compute_totals(o.currency, o.lines, o.surcharges, paid, figures)
             if o.stage != "draft":
                 if not any(ln.active for ln in o.lines):
                     raise ValidationError("stage", o.stage, "an order needs at least one active "
@@ -754,6 +756,8 @@ class OrderService(Service):
 def _json(value: Any) -> str:
     import json
 
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

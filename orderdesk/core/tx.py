@@ -69,10 +69,10 @@ class Tx:
     changes: ChangeSet
     events: list[tuple[Any, ...]] = field(default_factory=list)
     reindex: set[int] = field(default_factory=set)
+    now_text: str = ""
 
-    @property
-    def now_text(self) -> str:
-        return ts_text(self.now)
+    def __post_init__(self) -> None:
+        self.now_text = ts_text(self.now)
 
     def event(
         self,
