@@ -32,9 +32,8 @@ def ts_parse(value: str | datetime | None) -> datetime | None:
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    text = value.replace("T", " ").rstrip("Z")
-    fmt = _TS if "." in text else "%Y-%m-%d %H:%M:%S"
-    return datetime.strptime(text, fmt).replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(value)  # 3.11 reads both our text and ISO 8601 with Z
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def date_parse(value: str | date | None) -> date | None:
