@@ -197,7 +197,6 @@ def _connect(target: str) -> tuple[pw.Database, Dialect]:
             password=unquote(u.password) if u.password else None,
             host=u.hostname,
             port=u.port,
-            autorollback=True,
         )
         return db, PostgresDialect(db)
     path = Path(target.removeprefix("sqlite:///")).expanduser()
