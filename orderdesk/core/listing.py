@@ -88,7 +88,9 @@ _FIXED_SORTS = {"total_quantity", "grand_total", "balance"}
 
 class ListingService(Service):
     def _where(self, q: OrderQuery) -> tuple[str, list[Any]]:
-        conds, params = ["o.company_id = ?", "o.active = ?"], [self.cid, not q.deleted]
+        # A literal (not a parameter) so SQLite can use the Deleted view's partial indexes.
+        conds = ["o.company_id = ?", "o.active = FALSE" if q.deleted else "o.active = TRUE"]
+        params: list[Any] = [self.cid]
         if q.stages and not q.deleted:
             conds.append(f"o.stage IN ({','.join('?' * len(q.stages))})")
             params += list(q.stages)

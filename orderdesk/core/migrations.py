@@ -36,10 +36,20 @@ def _m3_customer_name_index(store: Store) -> None:
     )
 
 
+def _m4_deleted_view_indexes(store: Store) -> None:
+    """The Deleted view sorted by any column without walking every active order."""
+    for col in schema.SORTABLE:
+        store.execute(
+            f"CREATE INDEX IF NOT EXISTS orders_deleted_{col} "
+            f"ON orders (company_id, {col}, id) WHERE active = FALSE"
+        )
+
+
 # Version 1 is the first released schema (tables only). Append, never edit.
 MIGRATIONS: dict[int, Callable[["Store"], None]] = {
     2: _m2_list_indexes_and_search,
     3: _m3_customer_name_index,
+    4: _m4_deleted_view_indexes,
 }
 LATEST = max(MIGRATIONS)
 
