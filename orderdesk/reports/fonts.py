@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from orderdesk.core.errors import OrderDeskError
 # resources/fonts of a source checkout first (a packaged program may ship DejaVu there),
 # then the usual system places. Each family: (regular, bold) file names.
 _RESOURCE_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+# An installed wheel carries the same fonts as data files under <prefix>/share/orderdesk/fonts.
+_INSTALLED_DIR = Path(sys.prefix) / "share" / "orderdesk" / "fonts"
 _DIRS = (
     "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF",
     "/usr/share/fonts/dejavu-sans-fonts", "/usr/share/fonts/truetype/noto",
@@ -55,7 +58,7 @@ def find_fonts(extra_dirs: tuple[str | Path, ...] = ()) -> FontFiles:
     dirs: list[Path] = []
     if os.environ.get("ORDERDESK_FONT_DIR"):
         dirs.append(Path(os.environ["ORDERDESK_FONT_DIR"]))
-    dirs += [_RESOURCE_DIR, *map(Path, extra_dirs), *map(Path, _DIRS)]
+    dirs += [_RESOURCE_DIR, _INSTALLED_DIR, *map(Path, extra_dirs), *map(Path, _DIRS)]
     for regular, bold in _FAMILIES:
         for d in dirs:
             if (d / regular).is_file():
