@@ -12,6 +12,9 @@ from orderdesk import __version__
 # Each module registers its subcommands: register(subparsers) and sets `func(args) -> int`.
 COMMAND_MODULES = (
     "orderdesk.commands.basic",
+    "orderdesk.commands.attachments",
+    "orderdesk.commands.exchange",
+    "orderdesk.commands.reports",
 )
 
 
@@ -49,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OrderDeskError as e:
         print(f"orderdesk: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("orderdesk: interrupted; nothing more was written", file=sys.stderr)
         return 130

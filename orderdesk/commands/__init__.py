@@ -27,7 +27,11 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> tuple[Store,
                            + ", ".join(c.name for c in found))
         chosen = match[0]
     actor = Actor(args.user, args.user) if args.user else None
-    return store, Desk(store, chosen.id, actor)
+    desk = Desk(store, chosen.id, actor)
+    from orderdesk.reports import install
+
+    install(desk)  # sending stores the confirmation PDF as sent
+    return store, desk
 
 
 def table(rows: list[list[Any]], headers: list[str]) -> str:

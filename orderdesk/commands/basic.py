@@ -40,7 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("history", help="an order's timeline of changes")
     p.add_argument("number")
-    p.add_argument("--format", choices=("text", "csv"), default="text")
+    p.add_argument("--format", choices=("text", "csv", "pdf", "xlsx"), default="text")
+    p.add_argument("-o", "--output", metavar="OUT", help="file to write (pdf and xlsx)")
+    p.add_argument("--entity", help="only this kind: order, line, attachment, log, ...")
+    p.add_argument("--field", help="only changes of this field (e.g. unit_price)")
+    p.add_argument("--by", metavar="USER", help="only changes by this user (login or name)")
+    p.add_argument("--text", help="only events whose entity or values contain this text")
     p.add_argument("--limit", type=int, default=100000)
     p.set_defaults(func=_history)
 
@@ -54,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _demo(args: argparse.Namespace) -> int:
     from orderdesk.core import open_store
-    from orderdesk.core.demo import generate
+    from orderdesk.reports.samples import generate_demo
 
     store = open_store(args.db)
     t0 = time.perf_counter()
@@ -66,7 +71,7 @@ def _demo(args: argparse.Namespace) -> int:
             print(f"\r{done:,}/{total:,} orders", end="", file=sys.stderr)
         return True
 
-    counts = generate(store, args.orders, seed=args.seed, progress=progress)
+    counts = generate_demo(store, args.orders, seed=args.seed, progress=progress)
     took = time.perf_counter() - t0
     print(", ".join(f"{v:,} {k}" for k, v in counts.items()) + f" in {took:.1f} s")
     return 0
@@ -127,8 +132,16 @@ def _show(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     import csv
 
+    from orderdesk.core.history import HistoryFilter
+    from orderdesk.core.timeline import describe
+
     _, desk = open_desk(args)
-    events = desk.history.timeline(args.number, limit=args.limit)
+    flt = HistoryFilter(args.entity, args.field, args.by, args.text)
+    events = desk.history.timeline(args.number, flt=flt, limit=args.limit)
+    if args.format in ("pdf", "xlsx"):
+        from orderdesk.commands.attachments import export_history
+
+        return export_history(desk, args.number, events, args.format, args.output)
     if args.format == "csv":
         w = csv.writer(sys.stdout)
         w.writerow(["At", "Actor", "Change", "Entity", "Field", "Old", "New"])
@@ -138,7 +151,7 @@ def _history(args: argparse.Namespace) -> int:
         return 0
     for e in events:
         print(f"{e.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {e.actor_name:<16} "
-              f"{e.describe()}")
+              f"{describe(e).text}")
     return 0
 
 

@@ -133,6 +133,9 @@ class Store:
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self.local = threading.local()  # per-thread current transaction
+        # Called inside the send transaction with (desk, order uuid); shared by every Desk
+        # of this store (the reports layer stores the confirmation as sent).
+        self.sent_hooks: list[Callable[[Any, str], None]] = []
         from orderdesk.core.migrations import migrate
 
         migrate(self)

@@ -86,8 +86,9 @@ class Desk:
         self.inventory = InventoryService(self)
         self.attachments = AttachmentService(self)
         self.history = HistoryService(self)
-        # Called inside the send transaction (the reports layer stores the sent confirmation).
-        self.on_sent: list[Callable[[Desk, str], None]] = []
+        # Called inside the send transaction (the reports layer stores the sent confirmation);
+        # the list is the store's, so every Desk on it (other actors, companies) shares it.
+        self.on_sent: list[Callable[[Desk, str], None]] = store.sent_hooks
 
     def company(self) -> CompanyInfo:
         for c in companies(self.store):

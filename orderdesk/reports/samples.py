@@ -14,8 +14,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from orderdesk.reports import fonts
 
+from orderdesk.core.desk import Desk
+
 if TYPE_CHECKING:
-    from orderdesk.core.desk import Desk
+    from orderdesk.core.db import Store
 
 _MILLS = ("Huta Częstochowa S.A.", "Třinecké železárny a.s.", "Stahlwerk Thüringen GmbH",
           "Ελληνικά Χαλυβουργεία Α.Ε.", "ММК — Магнитогорский металлургический комбинат")
@@ -169,3 +171,19 @@ def attach_demo_certificates(desk: Desk, rnd: random.Random, *, share: float = 0
             desk.attachments.add(name, data, lot=lot.id, type="Certificate")
             stored += 1
     return stored
+
+
+def generate_demo(store: Store, orders: int, *, seed: int = 7,
+                  progress: Callable[[int, int], bool] | None = None) -> dict[str, int]:
+    """The demo database: the core's orders, lots and reservations, plus certificates on
+    most lots, so a demo order's pack is a real one (missing list included)."""
+    from orderdesk.core.demo import generate
+    from orderdesk.core.desk import companies
+    from orderdesk.core.tx import Actor
+
+    counts = generate(store, orders, seed=seed, progress=progress)
+    counts["certificates"] = 0
+    for company in companies(store):
+        desk = Desk(store, company.id, Actor("demo", "Demo data"))
+        counts["certificates"] += attach_demo_certificates(desk, random.Random(seed + company.id))
+    return counts

@@ -49,7 +49,11 @@ def open_window(args: argparse.Namespace, settings: S.Settings, ui: Ui | None = 
             return None
     cid = choose_company(store, getattr(args, "company", None), settings.get(S.LAST_COMPANY))
     actor = Actor(args.user, args.user) if getattr(args, "user", None) else None
-    return MainWindow(store, Desk(store, cid, actor), settings=settings, runner=runner, ui=ui)
+    desk = Desk(store, cid, actor)
+    from orderdesk.reports import install
+
+    install(desk)  # sending stores the confirmation PDF as sent
+    return MainWindow(store, desk, settings=settings, runner=runner, ui=ui)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -77,7 +77,7 @@ class FirstRunDialog(QDialog):
                 return
             self.accept()
             return
-        from orderdesk.core.demo import generate
+        from orderdesk.reports.samples import generate_demo
 
         n = self.orders.value()
         store = self.store
@@ -88,7 +88,7 @@ class FirstRunDialog(QDialog):
             w.setEnabled(False)
 
         def work(state: TaskState) -> dict[str, int]:
-            return generate(store, n, progress=lambda done, total: state.progress(done, total))
+            return generate_demo(store, n, progress=lambda done, total: state.progress(done, total))
 
         self.task = self.runner.submit("Demo data", work, on_done=self._done,
                                        on_error=self._failed,
