@@ -17,7 +17,8 @@ from orderdesk.core.docs import (
 from orderdesk.core.errors import ConflictError, LockedError, NotFound, ValidationError
 from orderdesk.core.fields import new_uuid, ts_parse
 from orderdesk.core.money import (
-    ZERO, compute_totals, from_fixed, line_amounts, round_money, surcharge_amounts, to_fixed,
+    ZERO, Amounts, compute_totals, from_fixed, line_amounts, round_money, surcharge_amounts,
+    to_fixed,
 )
 from orderdesk.core.tx import Tx
 
@@ -655,13 +656,16 @@ class OrderService(Service):
         """Recomputes the stored totals from the stored rows; bumps version and revision."""
         cur = self.q("SELECT currency FROM orders WHERE id = ?", [oid]).fetchone()[0]
         currency = (extra or {}).get("currency", cur)
-        lines = self._lines(oid)
+        # The stored line figures are the rounded ones every save writes; a currency change
+        # re-rounds them all, so only then are the lines read and figured again.
+        lines, figures = (self.stored_line_figures(oid) if currency == cur
+                          else (self._lines(oid), None))
         surcharges = [Surcharge(amount=from_fixed(s[0]), kind=s[1],
                                 taxes=[_tax_obj(t) for t in _unjson(s[2]) or []])
                       for s in self.q("SELECT amount, kind, taxes FROM surcharge WHERE "
                                       "order_id = ? AND active = ?", [oid, True])]
         paid = self.desk.finance.paid_total(oid)
-        t = compute_totals(currency, lines, surcharges, paid)
+        t = compute_totals(currency, lines, surcharges, paid, figures)
         values: dict[str, Any] = dict(extra or {})
         values.update(line_count=t.line_count, total_quantity=to_fixed(t.total_quantity),
                       products_total=to_fixed(t.products_total),
@@ -672,6 +676,16 @@ class OrderService(Service):
         sets = ", ".join(f"{k} = ?" for k in values)
         version = ", version = version + 1" if bump else ""
         self.q(f"UPDATE orders SET {sets}{version} WHERE id = ?", [*values.values(), oid])
+
+    def stored_line_figures(self, oid: int) -> tuple[list[Line], list[Amounts]]:
+        """The active lines' quantities and stored rounded figures, without the full read."""
+        lines, figures = [], []
+        for qty, sub, tax, total in self.q(
+                "SELECT quantity, subtotal, tax_amount, total FROM order_line WHERE "
+                "order_id = ? AND active = ? ORDER BY position, id", [oid, True]):
+            lines.append(Line("", from_fixed(qty)))
+            figures.append(Amounts(from_fixed(sub), from_fixed(tax), from_fixed(total)))
+        return lines, figures
 
     def touch(self, tx: Tx, oid: int, uuid: str, **values: Any) -> None:
         """Marks an order changed by an action (status, payment…): totals, version, revision."""
