@@ -377,8 +377,12 @@ class OrderService(Service):
         return out
 
     # ---------- read ----------
-    def get(self, order: str) -> Order:
-        """The whole order by UUID or number, with totals; deleted ones too."""
+    def get(self, order: str, *, full: bool = True) -> Order:
+        """The whole order by UUID or number, with totals; deleted ones too.
+
+        `full=False` leaves out payments, shipments, totals and the invoice number: the
+        document alone, as a save compares it.
+        """
         r = self.q(
             "SELECT id, uuid, number, reference, customer_reference, customer_code, "
             "customer_name, order_date, delivery_date, site, currency, notes, stage, status, "
@@ -415,6 +419,8 @@ class OrderService(Service):
                             "WHERE order_id = ? AND active = ? ORDER BY id", [oid, True])]
         o.attributes = dict(self.q("SELECT key, value FROM order_attribute WHERE order_id = ? "
                                    "ORDER BY key", [oid]).fetchall())
+        if not full:
+            return o
         o.payments = self.desk.finance.payments(oid)
         o.shipments = self.desk.finance.shipments(oid)
         paid = sum((p.amount for p in o.payments if p.counts), ZERO)
@@ -424,7 +430,7 @@ class OrderService(Service):
         return o
 
     def _lines(self, oid: int, active_only: bool = True) -> list[Line]:
-        # A deleted order shows the lines that were deleted with it.
+        # A deleted order shows the lines that were deleted with it, as they were then.
         cond = (" AND active = ?" if active_only else
                 " AND (active = ? OR deleted_op = (SELECT deleted_op FROM orders WHERE id = ?))")
         rows = self.q(
@@ -450,7 +456,7 @@ class OrderService(Service):
                  quantity=from_fixed(r[5]), unit=r[6], unit_price=from_fixed(r[7]),
                  discount=from_fixed(r[8]), weight=from_fixed(r[9]), subtotal=from_fixed(r[10]),
                  tax_amount=from_fixed(r[11]), total=from_fixed(r[12]),
-                 attributes=_unjson(r[13]) or {}, active=bool(r[14]),
+                 attributes=_unjson(r[13]) or {}, active=bool(r[14]) or not active_only,
                  taxes=taxes.get(r[0], []), in_catalogue=r[3] in known,
                  reserved=reserved.get(r[0], ZERO))
             for r in rows
@@ -491,7 +497,7 @@ class OrderService(Service):
         if not head["active"]:
             raise LockedError(f"order {head['number']} is deleted: restore it first")
         oid = head["id"]
-        before = self.get(doc.id)
+        before = self.get(doc.id, full=False)
         o = clean_order(doc, head["currency"])
         label = f"Order {head['number']}"
         if o.customer_code != before.customer_code:
@@ -540,9 +546,12 @@ class OrderService(Service):
                 continue
             pos += 1
             line.position = pos
+            prev = old.get(line.id) if line.id else None
+            if prev is not None and _same_line(prev, line):
+                keep.add(prev.id)  # type: ignore[arg-type]
+                continue  # the common case in a big order: most lines are untouched
             a = line_amounts(line, o.currency)
             weight = weights.get(line.item_code, ZERO) * line.quantity
-            prev = old.get(line.id) if line.id else None
             if prev is None:
                 line.id = line.id or new_uuid()
                 if self.q("SELECT 1 FROM order_line WHERE uuid = ?", [line.id]).fetchone():
@@ -760,11 +769,23 @@ class OrderService(Service):
         doc = src.copy()
         doc.id = doc.number = doc.reference = None
         doc.stage, doc.status, doc.version = "draft", None, 0
+        doc.payments, doc.shipments = [], []  # money and parcels belong to the original
         for line in doc.lines:
             line.id = None
+            line.active = True  # a deleted order's lines went with it; the copy's are live
         for x in (*doc.addresses, *doc.contacts, *doc.surcharges):
             x.id = None
         return self.create(doc)
+
+
+def _same_line(a: Line, b: Line) -> bool:
+    """Unchanged for history and storage (values compared as numbers, 2.50 == 2.5)."""
+    return (a.position == b.position and a.item_code == b.item_code
+            and a.description == b.description and a.quantity == b.quantity
+            and a.unit == b.unit and a.unit_price == b.unit_price and a.discount == b.discount
+            and a.attributes == b.attributes
+            and [(t.name, t.rate, t.group, t.type) for t in a.taxes]
+            == [(t.name, t.rate, t.group, t.type) for t in b.taxes])
 
 
 def _json(value: Any) -> str:
