@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -89,4 +91,10 @@ class JsonField(peewee.TextField):
 
 
 def new_uuid() -> str:
-    return str(uuid.uuid4())
+    """A time-ordered UUID (version 7, RFC 9562): new rows land at the end of the uuid
+    indexes instead of at random places, which keeps bulk inserts fast at millions of rows."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | (rand >> 68 & 0xFFF) << 64 \
+        | 0b10 << 62 | (rand & ((1 << 62) - 1))
+    return str(uuid.UUID(int=value))
