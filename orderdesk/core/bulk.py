@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -174,5 +176,25 @@ def line_owners(desk: Desk, line_ids: Iterable[str]) -> dict[str, str | None]:
     return out
 
 
+def new_uuids(count: int) -> list[str]:
+    """`count` fresh version-7 UUIDs as `fields.new_uuid` makes them, in ascending order.
+
+    One clock read and one urandom call for the lot (new_uuid costs a syscall and a
+    UUID object each); sorted, so bulk inserts still land at the end of the uuid index.
+    """
+    ms = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
+    head = ms << 80 | 0x7 << 76 | 0b10 << 62
+    data = os.urandom(10 * count)
+    low = (1 << 62) - 1
+    values = sorted(
+        head | (r >> 68 & 0xFFF) << 64 | (r & low)
+        for r in (int.from_bytes(data[k:k + 10], "big") for k in range(0, 10 * count, 10)))
+    out = []
+    for v in values:
+        h = f"{v:032x}"
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out
+
+
 __all__ = ["LineRecord", "OrderRecord", "find_orders", "line_owners", "line_records",
-           "numbers_in_use", "order_ids_taken", "order_records"]
+           "new_uuids", "numbers_in_use", "order_ids_taken", "order_records"]

@@ -6,6 +6,7 @@ lives in a Dialect, so the rest of the core speaks portable SQL with `?` params.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from contextlib import contextmanager
@@ -55,8 +56,24 @@ class Dialect:
         cur.executemany("INSERT INTO order_search (rowid, body) VALUES (?, ?)", rows)
 
     def search_condition(self, words: Sequence[str]) -> tuple[str, list[Any]]:
-        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
-        return "o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH ?)", [match]
+        return ("o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH ?)",
+                [self._match(words)])
+
+    def search_join(self, words: Sequence[str]) -> tuple[str, list[Any]]:
+        """Orders joined from their full-text hits (CROSS JOIN: the hits drive the loop)."""
+        return ("(SELECT rowid AS hid FROM order_search WHERE order_search MATCH ?) h "
+                "CROSS JOIN orders o ON o.id = h.hid", [self._match(words)])
+
+    def search_hits(self, words: Sequence[str], cap: int) -> int:
+        """How many orders of any company the index matches, counted up to cap + 1."""
+        row = self.db.execute_sql(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM order_search WHERE order_search MATCH ? "
+            "LIMIT ?)", (self._match(words), cap + 1)).fetchone()
+        return int(row[0])
+
+    @staticmethod
+    def _match(words: Sequence[str]) -> str:
+        return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
     def allocate_ids(self, table: str, count: int) -> list[int]:
         """`count` fresh integer ids; the caller holds the write lock."""
@@ -93,19 +110,38 @@ class PostgresDialect(Dialect):
         )
 
     def index_orders(self, rows: Sequence[tuple[int, str]], fresh: bool = False) -> None:
+        # PostgreSQL's parser reads `2026-0042` as 2026 and -0042: index plain words, as
+        # SQLite's unicode61 tokenizer sees them, so phrases match the same way.
         cur = self.db.cursor()
         cur.executemany(
             "INSERT INTO order_search (order_id, body) VALUES (%s, %s) "
             "ON CONFLICT (order_id) DO UPDATE SET body = EXCLUDED.body",
-            rows,
+            [(oid, re.sub(r"[^\w]+", " ", body)) for oid, body in rows],
         )
 
+    @staticmethod
+    def _tsquery(words: Sequence[str]) -> str:
+        # Each term is a phrase of words: adjacent (<->), the last one as a prefix.
+        query = " & ".join(
+            " <-> ".join(re.findall(r"\w+", w)) + ":*" for w in words if re.findall(r"\w+", w))
+        return query or "''"
+
     def search_condition(self, words: Sequence[str]) -> tuple[str, list[Any]]:
-        query = " & ".join(re.sub(r"[^\w]", "", w) + ":*" for w in words if re.sub(r"[^\w]", "", w))
         return (
             "o.id IN (SELECT order_id FROM order_search WHERE tsv @@ to_tsquery('simple', ?))",
-            [query or "''"],
+            [self._tsquery(words)],
         )
+
+    def search_join(self, words: Sequence[str]) -> tuple[str, list[Any]]:
+        return ("(SELECT order_id AS hid FROM order_search WHERE tsv @@ "
+                "to_tsquery('simple', ?)) h JOIN orders o ON o.id = h.hid",
+                [self._tsquery(words)])
+
+    def search_hits(self, words: Sequence[str], cap: int) -> int:
+        row = self.db.execute_sql(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM order_search WHERE tsv @@ "
+            "to_tsquery('simple', %s) LIMIT %s) t", (self._tsquery(words), cap + 1)).fetchone()
+        return int(row[0])
 
     def allocate_ids(self, table: str, count: int) -> list[int]:
         rows = self.db.execute_sql(
@@ -160,7 +196,10 @@ class Store:
         with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:
-            listener(changes)
+            try:
+                listener(changes)
+            except Exception:  # the write is committed: a view's failure must not undo it
+                logging.getLogger("orderdesk").exception("a change listener failed")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.db.execute_sql(self.dialect.sql(sql), tuple(params))

@@ -160,6 +160,9 @@ class InventoryService(Service):
             lid, luuid, pos, code, lactive, oid, ouuid, number, stage, oactive = line
             if stage == "archived" or not oactive or not lactive:
                 raise LockedError(f"order {number}: reservations need an open, active order line")
+            status = self.q("SELECT status FROM orders WHERE id = ?", [oid]).fetchone()[0]
+            if status in ("cancelled", "done"):
+                raise LockedError(f"order {number} is {status}: it takes no more reservations")
             r = self._row(lot, lock=True)
             if not r["active"]:
                 raise StockError(f"lot {_label(r['name'], r['lot'])} is deactivated")

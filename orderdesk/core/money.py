@@ -10,10 +10,13 @@ from typing import Iterable, Protocol, Sequence
 from babel.numbers import get_currency_precision, list_currencies
 
 ZERO = Decimal(0)
+_ONE = Decimal(1)
 HUNDRED = Decimal(100)
 # Stored fixed-point scale: quantities, prices, rates and amounts keep four decimals.
 SCALE = 4
 _QUANT = Decimal(1).scaleb(-SCALE)
+# Values below 10**20 quantize to SCALE decimals within the default 28-digit precision.
+_QUANT_SAFE = 20
 
 
 @lru_cache(maxsize=None)
@@ -53,6 +56,10 @@ def to_decimal(value: object) -> Decimal:
 def fits_scale(value: Decimal) -> bool:
     if not value.is_finite():
         return False
+    if value.adjusted() < _QUANT_SAFE:
+        # Quantized to four decimals the value still fits the context's digits, so one
+        # comparison answers; as_tuple() builds a tuple of every digit (7× slower).
+        return value == value.quantize(_QUANT)
     exp = value.as_tuple().exponent
     return (isinstance(exp, int) and exp >= -SCALE) or value == value.quantize(_QUANT)
 
@@ -126,19 +133,27 @@ class Amounts:
 
 
 def line_amounts(line: LineLike, currency: str) -> Amounts:
-    gross = line.quantity * line.unit_price * (1 - line.discount / HUNDRED)
-    return _taxed(round_money(gross, currency), line.taxes, currency)
+    unit = minor_unit(currency)
+    # Without a discount the factor is exactly 1: skipping it gives the same rounded
+    # figures (bulk imports compute hundreds of thousands of these).
+    gross = (line.quantity * line.unit_price * (1 - line.discount / HUNDRED) if line.discount
+             else line.quantity * line.unit_price * _ONE)
+    return _taxed(gross.quantize(unit, rounding=ROUND_HALF_UP), line.taxes, unit)
 
 
 def surcharge_amounts(s: SurchargeLike, currency: str) -> Amounts:
-    return _taxed(round_money(s.amount, currency), s.taxes, currency)
+    unit = minor_unit(currency)
+    return _taxed(s.amount.quantize(unit, rounding=ROUND_HALF_UP), s.taxes, unit)
 
 
-def _taxed(subtotal: Decimal, taxes: Iterable[TaxLike], currency: str) -> Amounts:
+def _taxed(subtotal: Decimal, taxes: Iterable[TaxLike], unit: Decimal) -> Amounts:
     parts = tuple(
-        (t.name, t.rate, round_money(subtotal * t.rate / HUNDRED, currency)) for t in taxes
+        (t.name, t.rate, (subtotal * t.rate / HUNDRED).quantize(unit, rounding=ROUND_HALF_UP))
+        for t in taxes
     )
-    tax = sum((p[2] for p in parts), ZERO)
+    tax = ZERO
+    for p in parts:
+        tax += p[2]
     return Amounts(subtotal, tax, subtotal + tax, parts)
 
 

@@ -195,14 +195,23 @@ class OrderService(Service):
     def create(self, doc: Order) -> Order:
         return self.get(self.create_many([doc])[0])
 
-    def create_many(self, docs: Sequence[Order], *, imported: bool = False) -> list[str]:
-        """Creates orders with all their children atomically; returns their UUIDs."""
-        with self.write() as tx:
-            return self._create(tx, docs, imported)
+    def create_many(self, docs: Sequence[Order], *, imported: bool = False,
+                    prevalidated: bool = False) -> list[str]:
+        """Creates orders with all their children atomically; returns their UUIDs.
 
-    def _create(self, tx: Tx, docs: Sequence[Order], imported: bool) -> list[str]:
+        `prevalidated`: each document is already what `clean_order` makes of it (every
+        value checked by the same `validate` calls, defaults filled, as the import plan
+        builds them); it is stored as given, and filled in (ids, numbers, positions),
+        instead of being checked a second time. Checks across documents and against the
+        database (numbers, references, ids, customers, statuses) run either way.
+        """
+        with self.write() as tx:
+            return self._create(tx, docs, imported, prevalidated)
+
+    def _create(self, tx: Tx, docs: Sequence[Order], imported: bool,
+                prevalidated: bool = False) -> list[str]:
         company = self.desk.company()
-        clean = [clean_order(d, company.currency) for d in docs]
+        clean = list(docs) if prevalidated else [clean_order(d, company.currency) for d in docs]
         customers = self.desk.catalog.customer_map({o.customer_code for o in clean})
         catalogue = self.desk.catalog.item_weights({ln.item_code for o in clean for ln in o.lines})
         statuses = self.desk.statuses.codes()
@@ -243,6 +252,7 @@ class OrderService(Service):
         snap_rows: list[tuple[Any, ...]] = []
         log_rows: list[tuple[Any, ...]] = []
         fin = self.desk.finance
+        fixed, cid = to_fixed, self.cid
         out = []
         for oid, o, src in zip(order_ids, clean, docs):
             cust = customers.get(o.customer_code)
@@ -267,14 +277,18 @@ class OrderService(Service):
                 line.position = line.position or positions
                 a = line_amounts(line, o.currency)
                 figures.append(a)
-                weight = catalogue.get(line.item_code, ZERO) * line.quantity
-                l_rows.append((lid, self.cid, oid, line.id, line.position, line.item_code,
-                               line.description, to_fixed(line.quantity), line.unit,
-                               to_fixed(line.unit_price), to_fixed(line.discount),
-                               to_fixed(weight), to_fixed(a.subtotal), to_fixed(a.tax),
-                               to_fixed(a.total), _json(line.attributes), line.active))
+                # Zero weights and discounts are the common case: 0 is their fixed value.
+                unit_weight = catalogue.get(line.item_code)
+                l_rows.append((lid, cid, oid, line.id, line.position, line.item_code,
+                               line.description, fixed(line.quantity), line.unit,
+                               fixed(line.unit_price),
+                               fixed(line.discount) if line.discount else 0,
+                               fixed(unit_weight * line.quantity) if unit_weight else 0,
+                               fixed(a.subtotal), fixed(a.tax), fixed(a.total),
+                               _json(line.attributes) if line.attributes else "{}",
+                               line.active))
                 for seq, t in enumerate(line.taxes):
-                    t_rows.append((lid, seq, t.name, t.group, t.type, to_fixed(t.rate)))
+                    t_rows.append((lid, seq, t.name, t.group, t.type, fixed(t.rate)))
                 if line.active:
                     texts += [line.item_code, line.description]
                 tx.event("created", "line", line.id, line.label(), order_id=oid)
@@ -663,12 +677,13 @@ class OrderService(Service):
     def _refresh_totals(self, oid: int, tx: Tx, extra: dict[str, Any] | None = None,
                         bump: bool = True) -> None:
         """Recomputes the stored totals from the stored rows; bumps version and revision."""
-        cur = self.q("SELECT currency FROM orders WHERE id = ?", [oid]).fetchone()[0]
+        cur, active = self.q("SELECT currency, active FROM orders WHERE id = ?", [oid]).fetchone()
         currency = (extra or {}).get("currency", cur)
         # The stored line figures are the rounded ones every save writes; a currency change
-        # re-rounds them all, so only then are the lines read and figured again.
-        lines, figures = (self.stored_line_figures(oid) if currency == cur
-                          else (self._lines(oid), None))
+        # re-rounds them all, so only then are the lines read and figured again. A deleted
+        # order totals the lines deleted with it, as its document shows them.
+        lines, figures = (self.stored_line_figures(oid) if currency == cur and active
+                          else (self._lines(oid, active_only=bool(active)), None))
         surcharges = [Surcharge(amount=from_fixed(s[0]), kind=s[1],
                                 taxes=[_tax_obj(t) for t in _unjson(s[2]) or []])
                       for s in self.q("SELECT amount, kind, taxes FROM surcharge WHERE "
@@ -708,7 +723,9 @@ class OrderService(Service):
         with self.write() as tx:
             for ref in orders:
                 head = self.order_head(ref, lock=True)
-                if not head["active"]:
+                # Already deleted, or archived (invoiced): an archived order takes only
+                # attachments and log entries.
+                if not head["active"] or head["stage"] == "archived":
                     skipped.append((head["uuid"], head["number"]))
                     continue
                 oid = head["id"]

@@ -19,6 +19,8 @@ from orderdesk.core import ChangeSet, OrderQuery, OrderRow
 from orderdesk.ui.fmt import Formatter
 
 Index = QModelIndex | QPersistentModelIndex
+# Starts counting a query off the GUI thread and calls back (on the GUI thread) with the count.
+CountAsync = Callable[["OrderQuery", Callable[[int], None]], None]
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 UUID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -73,9 +75,13 @@ class OrderListModel(QAbstractTableModel):
     PAGE = 200
     CACHE_PAGES = 40  # ~8,000 rows at most, whatever the list length
 
+    # The exact number of rows of the current query is known (see `counting`).
+    counted = Signal(int)
+
     def __init__(self, listing: Listing, fmt: Formatter | None = None,
                  status_name: Callable[[str], str] | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *,
+                 count_async: CountAsync | None = None) -> None:
         super().__init__(parent)
         self.listing = listing
         self.fmt = fmt or Formatter()
@@ -85,7 +91,12 @@ class OrderListModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[OrderRow]] = OrderedDict()
         self._texts: dict[int, list[str | None]] = {}  # row → formatted cells (cached pages)
         self.fetches = {"keyset": 0, "reverse": 0, "offset": 0}
-        self._count = listing.count(self._q)
+        # Counting a common word at a million orders takes most of a second; with
+        # `count_async` the first page shows at once and the rest arrives with the count.
+        self._count_async = count_async
+        self._generation = 0
+        self.counting = False
+        self._start_count()
 
     # ---- the query ----
     @property
@@ -96,10 +107,43 @@ class OrderListModel(QAbstractTableModel):
         """Shows another query's orders (a view, a filter, a search, a sort)."""
         self.beginResetModel()
         self._q = q
-        if recount:
-            self._count = self.listing.count(q)
         self._clear()
+        if recount:
+            self._start_count()
         self.endResetModel()
+        if recount and not self.counting:
+            self.counted.emit(self._count)
+
+    def _start_count(self) -> None:
+        """Counts now, or shows the first page and counts in the background."""
+        self._generation += 1
+        if self._count_async is None:
+            self.counting = False
+            self._count = self.listing.count(self._q)
+            return
+        page = self.listing.page(self._q, limit=self.PAGE)
+        self.fetches["keyset"] += 1
+        self._pages[0] = page.rows
+        self._count = len(page.rows)
+        self.counting = page.more
+        if page.more:
+            gen, q = self._generation, self._q
+            self._count_async(q, lambda n: self._counted(gen, n))
+
+    def _counted(self, generation: int, n: int) -> None:
+        if generation != self._generation:
+            return  # an older query's count
+        self.counting = False
+        if n > self._count:  # rows appended below the first page: views keep their place
+            self.beginInsertRows(QModelIndex(), self._count, n - 1)
+            self._count = n
+            self.endInsertRows()
+        elif n < self._count:  # fewer than the first page showed: orders went meanwhile
+            self.beginResetModel()
+            self._count = n
+            self._clear()
+            self.endResetModel()
+        self.counted.emit(n)
 
     def reload(self) -> None:
         """Reads the same query again (Refresh), keeping the user's place."""

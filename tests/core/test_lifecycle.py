@@ -139,3 +139,25 @@ def test_status_change_is_all_or_nothing(desk: Desk) -> None:
     with pytest.raises(TransitionError):
         desk.lifecycle.set_status([a.id, b.id], "paid")
     assert desk.orders.get(a.id).status == "pending"
+
+
+def test_an_invoiced_order_is_not_deleted_and_a_cancelled_one_takes_no_stock(desk: Desk) -> None:
+    a = desk.orders.create(make_order())
+    desk.lifecycle.upgrade_to_invoice(a.id)
+    res = desk.orders.delete([a.id])
+    assert res.count == 0 and res.skipped == ((a.id, a.number),)
+    assert desk.orders.get(a.id).active
+    b = desk.orders.create(make_order(lines=1))
+    desk.lifecycle.set_status([b.id], "cancelled")
+    lot = desk.inventory.save(Lot("PLANK-2x4", "Plank lot", Decimal(10), lot="H2"))
+    with pytest.raises(LockedError, match="cancelled"):
+        desk.inventory.reserve(b.lines[0].id, lot.id)  # type: ignore[arg-type]
+
+
+def test_a_failing_listener_does_not_turn_a_committed_save_into_an_error(desk: Desk) -> None:
+    def broken(_changes: object) -> None:
+        raise RuntimeError("view bug")
+
+    desk.store.subscribe(broken)
+    o = desk.orders.create(make_order())  # no exception reaches the caller
+    assert desk.orders.get(o.id).number == o.number

@@ -117,3 +117,36 @@ def test_changes_refresh_rows_in_place_or_reload(ui_desk: Desk) -> None:
     deleted = OrderListModel(ui_desk.listing, Formatter("en_US"))
     deleted.set_query(OrderQuery(deleted=True))
     assert deleted.rowCount() == 1 and deleted.uuid(0) == uuids[5]
+
+
+def test_the_first_page_shows_before_the_count_arrives(qtmodeltester: Any, ui_desk: Desk) -> None:
+    make_orders(ui_desk, 130)
+    pending: list[tuple[OrderQuery, Any]] = []
+
+    class Small(OrderListModel):
+        PAGE = 50
+
+    model = Small(ui_desk.listing, Formatter("en_US"),
+                  count_async=lambda q, done: pending.append((q, done)))
+    assert model.counting and model.rowCount() == 50  # the first page, at once
+    assert model.fetches["keyset"] == 1 and len(pending) == 1
+    inserted: list[tuple[int, int]] = []
+    counts: list[int] = []
+    model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
+    model.counted.connect(counts.append)
+    q, done = pending.pop()
+    done(ui_desk.listing.count(q))
+    assert not model.counting and model.rowCount() == 130
+    assert inserted == [(50, 129)] and counts == [130]
+    assert [model.uuid(r) for r in range(130)] == ui_desk.listing.uuids(model.query)
+    qtmodeltester.check(model, force_py=False)
+    # a count that arrives after the query changed is ignored
+    model.set_query(model.query.with_(text="nothing-matches-this"))
+    assert model.rowCount() == 0 and not pending  # one page, no more: no count needed
+    model.set_query(model.query.with_(text=""))
+    stale = pending.pop()
+    model.set_query(model.query.with_(sort="customer_reference"))
+    stale[1](999)
+    assert model.counting and model.rowCount() == 50
+    pending.pop()[1](130)
+    assert model.rowCount() == 130
