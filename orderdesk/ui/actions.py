@@ -18,6 +18,11 @@ class A(Enum):
     RESTORE = auto()
     CHANGE_STATUS = auto()
     EXPORT_SELECTION = auto()
+    EXPORT_CSV = auto()
+    EXPORT_ZIP = auto()
+    EXPORT_XLSX = auto()
+    IMPORT = auto()
+    IMPORT_TEMPLATES = auto()
     FIND = auto()
     REFRESH = auto()
     QUIT = auto()
@@ -28,6 +33,17 @@ class A(Enum):
     FILTERS = auto()
     CLEAR_FILTERS = auto()
     ABOUT = auto()
+    ATTACHMENTS = auto()
+    TIMELINE = auto()
+    ADD_LOG = auto()
+    # Stock and reports (orderdesk/ui/inventory, orderdesk/ui/reports_menu.py)
+    INVENTORY = auto()
+    TRACEABILITY = auto()
+    REPORT_CONFIRMATION = auto()
+    REPORT_DELIVERY_NOTE = auto()
+    REPORT_INVOICE = auto()
+    CERTIFICATE_PACK = auto()
+    ORDER_LIST_REPORT = auto()
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,16 @@ SPECS: dict[A, Spec] = {
                     QStyle.StandardPixmap.SP_DialogResetButton),
     A.CHANGE_STATUS: Spec("Change &status", "Move the selected orders to another status"),
     A.EXPORT_SELECTION: Spec("&Export selection…",
-                             "Export the selected orders (comes with the export feature)"),
+                             "Export the selected orders to CSV, ZIP or XLSX"),
+    A.EXPORT_CSV: Spec("Orders to &CSV…", "Export orders (one table) to a CSV file"),
+    A.EXPORT_ZIP: Spec("Orders and lines to &ZIP…",
+                       "Export orders.csv and order-line-items.csv in one ZIP archive"),
+    A.EXPORT_XLSX: Spec("Orders and lines to &XLSX…",
+                        "Export orders, lines and totals to an Excel workbook"),
+    A.IMPORT: Spec("&Import…", "Import an orders and/or a lines file (CSV or XLSX), "
+                   "with a preview before anything is written"),
+    A.IMPORT_TEMPLATES: Spec("Save import &templates…",
+                             "Save a ZIP of the two import files with headers and an example"),
     A.FIND: Spec("&Find…", "Search orders as you type", (SK.Find,),
                  QStyle.StandardPixmap.SP_FileDialogContentsView),
     A.REFRESH: Spec("Re&fresh", "Read the list again from the database", (SK.Refresh,),
@@ -64,6 +89,24 @@ SPECS: dict[A, Spec] = {
                     checkable=True),
     A.CLEAR_FILTERS: Spec("C&lear filters", "Back to the default list", ("Ctrl+Shift+L",)),
     A.ABOUT: Spec("&About OrderDesk", "Version and database"),
+    A.ATTACHMENTS: Spec("&Attachments…", "Files of the current order: add, preview, open, save",
+                        ("Ctrl+Shift+T",)),
+    A.TIMELINE: Spec("&Timeline…", "Everything that happened to the current order",
+                     ("Ctrl+H",)),
+    A.ADD_LOG: Spec("Add &log entry…", "Note what happened (a call, a promise) on the order",
+                    ("Ctrl+L",)),
+    A.INVENTORY: Spec("In&ventory", "Stock lots: search, add, edit, import, certificates",
+                      ("Ctrl+Shift+K",)),
+    A.TRACEABILITY: Spec("T&raceability…", "Which lot serves which line of the current order, "
+                         "with certificates"),
+    A.REPORT_CONFIRMATION: Spec("Order &confirmation", "Confirmation PDF of the selected "
+                                "orders (one PDF, in list order)", (SK.Print,)),
+    A.REPORT_DELIVERY_NOTE: Spec("&Delivery note", "Delivery notes of the selected orders "
+                                 "(one PDF, in list order)"),
+    A.REPORT_INVOICE: Spec("&Invoice", "Invoices of the selected upgraded orders"),
+    A.CERTIFICATE_PACK: Spec("Certificate &pack", "The current order's cover, traceability "
+                             "and every certificate (reused while unchanged)", ("Ctrl+Shift+P",)),
+    A.ORDER_LIST_REPORT: Spec("Order &list report", "Every order of the current filter as a PDF"),
 }
 
 
@@ -95,7 +138,7 @@ class Actions:
                 act.setIcon(QIcon(style.standardIcon(spec.icon)))
             act.setCheckable(spec.checkable)
             self._by_id[key] = act
-        # Exporting belongs to the export feature; until it lands the action stays off.
+        # Enabled from the selection by the exchange commands (orderdesk.ui.exchange).
         self[A.EXPORT_SELECTION].setEnabled(False)
 
     def __getitem__(self, key: A) -> QAction:

@@ -50,12 +50,21 @@ class MainWindow(QMainWindow):
         self.fmt = fmt
         self._status_names: dict[str, str] = {}
         self._windows: dict[str, QWidget] = {}
+        self._flows: set[Any] = set()  # attach flows still running (kept alive until done)
         self.actions_ = Actions(self)
         self.bridge = ChangeBridge(store, self)
         self.bridge.changed.connect(self._on_changes)
+        from orderdesk.ui.editor.host import EditorHost, recovery_beside
+
+        # Orders open in editor windows; unsaved edits are kept in recovery files.
+        self.editors = EditorHost(lambda: self.desk, fmt=self.fmt, ui=self.ui,
+                                  recovery=recovery_beside(settings.q.fileName()),
+                                  runner=self.runner, bridge=self.bridge,
+                                  status_name=self._status_name, parent=self)
 
         self._load_status_names()
-        self.model = OrderListModel(desk.listing, fmt, self._status_name, self)
+        self.model = OrderListModel(desk.listing, fmt, self._status_name, self,
+                                    count_async=self._count_in_background)
         self.table = SearchTable(self.model)
         self.table.typed = self._type_to_search
         self.filters = FilterPanel()
@@ -86,6 +95,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._connect()
+        from orderdesk.ui.exchange import ExchangeController
+
+        self.exchange = ExchangeController.for_window(self)  # File › Export, Import, templates
+        from orderdesk.ui.inventory.wiring import install as install_inventory
+        from orderdesk.ui.reports_menu import ReportsMenu
+
+        install_inventory(self)  # Catalogue › Inventory, Order › Traceability
+        self.reports = ReportsMenu(self)  # the Reports menu
         self._fill_companies()
         self._refresh_choices()
         self.resize(1280, 800)
@@ -101,6 +118,11 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&File")
         for k in (A.NEW, A.OPEN, A.EXPORT_SELECTION):
             m.addAction(a[k])
+        self.export_menu = m.addMenu("E&xport")
+        for k in (A.EXPORT_CSV, A.EXPORT_ZIP, A.EXPORT_XLSX):
+            self.export_menu.addAction(a[k])
+        m.addAction(a[A.IMPORT])
+        m.addAction(a[A.IMPORT_TEMPLATES])
         m.addSeparator()
         m.addAction(a[A.QUIT])
         m = mb.addMenu("&Edit")
@@ -127,6 +149,9 @@ class MainWindow(QMainWindow):
         self.columns_menu = m.addMenu("&Columns")
         self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
         m.addAction(a[A.REFRESH])
+        m = mb.addMenu("&Order")
+        for k in (A.ATTACHMENTS, A.TIMELINE, A.ADD_LOG):
+            m.addAction(a[k])
         m = mb.addMenu("&Catalogue")
         for k in (A.CUSTOMERS, A.ITEMS, A.STATUSES):
             m.addAction(a[k])
@@ -152,7 +177,8 @@ class MainWindow(QMainWindow):
         self.company_action = tb.addWidget(self.company_box)
         tb.addWidget(self.search)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for k in (A.OPEN, A.DELETE, A.RESTORE, A.CHANGE_STATUS, A.EXPORT_SELECTION):
+        for k in (A.OPEN, A.ATTACHMENTS, A.TIMELINE, A.ADD_LOG, A.DELETE, A.RESTORE,
+                  A.CHANGE_STATUS, A.EXPORT_SELECTION):
             self.table.addAction(a[k])
 
     def _connect(self) -> None:
@@ -172,10 +198,15 @@ class MainWindow(QMainWindow):
         a[A.FILTERS].toggled.connect(self.filters.setVisible)
         a[A.CLEAR_FILTERS].triggered.connect(self.clear_filters)
         a[A.ABOUT].triggered.connect(self.about)
+        a[A.ATTACHMENTS].triggered.connect(lambda: self.show_order_tool("attachments"))
+        a[A.TIMELINE].triggered.connect(lambda: self.show_order_tool("timeline"))
+        a[A.ADD_LOG].triggered.connect(self.add_log_entry)
+        self.table.files_dropped.connect(self.attach_to_row)
         self.table.activated.connect(lambda _ix: self.open_current())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
+        self.model.counted.connect(lambda _n: self._update_count())
         self.filters.changed.connect(self.apply_filters)
         self.company_box.activated.connect(self._company_chosen)
 
@@ -201,7 +232,14 @@ class MainWindow(QMainWindow):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         v = self.filters.view()
+        if self.model.counting:
+            self.count_label.setText(f"counting… · {v.title}")
+            return
         self.count_label.setText(f"{n:,} {'order' if n == 1 else 'orders'} · {v.title}")
+
+    def _count_in_background(self, q: Any, done: Callable[[int], None]) -> None:
+        listing = self.desk.listing  # the core reads in the worker's own connection
+        self.runner.submit("Counting orders", lambda _state: listing.count(q), on_done=done)
 
     def clear_filters(self) -> None:
         self.search.blockSignals(True)
@@ -252,6 +290,8 @@ class MainWindow(QMainWindow):
         deleted = self.model.query.deleted
         has = self.table.selectionModel().hasSelection()
         a[A.OPEN].setEnabled(self.table.currentIndex().isValid())
+        for k in (A.ATTACHMENTS, A.TIMELINE, A.ADD_LOG):
+            a[k].setEnabled(self.table.currentIndex().isValid())
         a[A.DELETE].setEnabled(has and not deleted)
         a[A.RESTORE].setEnabled(has and deleted)
         a[A.CHANGE_STATUS].setEnabled(has and not deleted)
@@ -328,15 +368,90 @@ class MainWindow(QMainWindow):
         uuid = self.model.uuid(ix.row()) if ix.isValid() else None
         if uuid is None:
             return
-        try:
+        row = self.model.row(ix.row())
+        if row is None or getattr(row, "active", True):
+            self.editors.open(uuid)  # an order already open comes to the front
+            return
+        try:  # a deleted order is shown read-only
             order = self.desk.orders.get(uuid)
         except OrderDeskError as e:
             self.ui.error(self, "Cannot open the order", str(e))
             return
-        dlg = OrderViewDialog(order, self.fmt, self._status_name(order.status or ""), self)
+        dlg = OrderViewDialog(order, self.fmt, self._status_name(order.status or ""), self,
+                              desk=self.desk, runner=self.runner, bridge=self.bridge, ui=self.ui)
         self.ui.run_dialog(dlg)
 
+    # ---- attachments, timeline and log entries of the current order ----
+    def attach_to_row(self, row: int, paths: list[str]) -> None:
+        """Files dropped on a row: confirm step, then stored on that order off the GUI thread."""
+        from orderdesk.ui.attachments.intake import AttachFlow, Incoming
+
+        uuid, info = self.model.uuid(row), self.model.row(row)
+        if uuid is None:
+            return
+        number = getattr(info, "number", "") or ""
+        flow = AttachFlow(self.desk, self.runner, self.ui, self, order=uuid)
+        flow.progressed.connect(lambda d, t, name: self.statusBar().showMessage(
+            f"Attaching to {number}: {name} ({d + 1} of {t})…" if name else ""))
+        flow.finished.connect(lambda _o: self.statusBar().showMessage(
+            f"Order {number}: {flow.report.splitlines()[0] if flow.report else ''}", 10000))
+        flow.finished.connect(lambda _o: self._flows.discard(flow))
+        self._flows.add(flow)
+        if not flow.start([Incoming.from_path(p) for p in paths]):
+            self._flows.discard(flow)
+
+    def _current_order(self) -> tuple[str, str] | None:
+        ix = self.table.currentIndex()
+        uuid = self.model.uuid(ix.row()) if ix.isValid() else None
+        if uuid is None:
+            return None
+        return uuid, getattr(self.model.row(ix.row()), "number", "") or ""
+
+    def show_order_tool(self, which: str) -> QWidget | None:
+        """The attachments or the timeline of the current order, in a window of its own."""
+        from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+        from orderdesk.ui.attachments import AttachmentPanel
+        from orderdesk.ui.timeline import TimelinePanel
+
+        cur = self._current_order()
+        if cur is None:
+            return None
+        uuid, number = cur
+        key = f"{which}:{uuid}"
+        w = self._windows.get(key)
+        if w is None:
+            w = self._windows[key] = QDialog(self)
+            w.setObjectName(f"{which}_window")
+            lay = QVBoxLayout(w)
+            if which == "attachments":
+                w.setWindowTitle(f"Attachments — order {number}")
+                lay.addWidget(AttachmentPanel(self.desk, self.runner, order=uuid, ui=self.ui,
+                                              bridge=self.bridge))
+                w.resize(1000, 560)
+            else:
+                w.setWindowTitle(f"History — order {number}")
+                lay.addWidget(TimelinePanel(self.desk, self.bridge, uuid, runner=self.runner,
+                                            ui=self.ui))
+                w.resize(900, 620)
+        w.show()
+        w.raise_()
+        w.activateWindow()
+        return w
+
+    def add_log_entry(self) -> None:
+        from orderdesk.ui.log_entry import LogEntryDialog
+
+        cur = self._current_order()
+        if cur is None:
+            return
+        if self.ui.run_dialog(LogEntryDialog(self.desk, cur[0], self)):
+            self.statusBar().showMessage(f"Log entry added to order {cur[1]}", 5000)
+
     def new_order(self) -> None:
+        self.editors.new()
+
+    def new_order_dialog(self) -> None:
         from orderdesk.ui.new_order import NewOrderDialog
 
         dlg = NewOrderDialog(self.desk, self)
@@ -469,7 +584,20 @@ class MainWindow(QMainWindow):
         s.set(S.LAST_COMPANY, self.desk.company_id)
         s.sync()
 
+    def offer_recovery(self) -> None:
+        """Unsaved editor state left by a crash or kill: offered once the window shows."""
+        self.editors.offer_recovery()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_recovery_offered", False):
+            self._recovery_offered = True
+            QTimer.singleShot(0, self.offer_recovery)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.editors.close_all():  # an editor with unsaved changes said Cancel
+            event.ignore()
+            return
         self.save_layout()
         self.runner.cancel_all()
         self.bridge.close()

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction, QColor, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QPainter,
+    QPaintEvent, QPen,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from orderdesk.ui.attachments.intake import local_files
 from orderdesk.ui.order_model import COLUMNS, OrderListModel
 
 
 class OrderTable(QTableView):
-    """A QTableView that never measures rows: every row has the same height."""
+    """A QTableView that never measures rows: every row has the same height.
+
+    Files dropped from the desktop onto a row are offered to that order (`files_dropped`).
+    """
+
+    files_dropped = Signal(int, list)  # row, local paths
 
     def __init__(self, model: OrderListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +57,57 @@ class OrderTable(QTableView):
         self._saved: tuple[list[str], str | None, int] | None = None
         model.refreshing.connect(self._save_place)
         model.refreshed.connect(self._restore_place)
+        self.setAcceptDrops(True)
+        self._drop_row = -1
+
+    # ---- files dropped onto an order row ----
+    def _drop_target(self, e: QDragMoveEvent | QDropEvent) -> int:
+        if not local_files(e.mimeData()):
+            return -1
+        return self.indexAt(e.position().toPoint()).row()
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if local_files(e.mimeData()):
+            e.acceptProposedAction()  # rows are told apart while moving
+        else:
+            e.ignore()
+
+    def dragMoveEvent(self, e: QDragMoveEvent) -> None:
+        row = self._drop_target(e)
+        if row != self._drop_row:
+            self._drop_row = row
+            self.viewport().update()
+        if row >= 0:
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+    def dragLeaveEvent(self, e: QDragLeaveEvent) -> None:
+        self._drop_row = -1
+        self.viewport().update()
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        row = self._drop_target(e)
+        self._drop_row = -1
+        self.viewport().update()
+        if row < 0:
+            e.ignore()
+            return
+        e.setDropAction(Qt.DropAction.CopyAction)
+        e.accept()
+        files = local_files(e.mimeData())
+        # After the drop has returned: the confirm step is modal, and the dragging program
+        # waits for the end of the drop (XdndFinished) until this handler is done.
+        QTimer.singleShot(0, lambda: self.files_dropped.emit(row, files))
+
+    def paintEvent(self, e: QPaintEvent) -> None:
+        super().paintEvent(e)
+        if self._drop_row >= 0:  # the order the files would go to, outlined while hovering
+            y, h = self.rowViewportPosition(self._drop_row), self.rowHeight(self._drop_row)
+            p = QPainter(self.viewport())
+            p.setPen(QPen(QColor(30, 110, 200), 2))
+            p.drawRect(1, y + 1, self.viewport().width() - 3, h - 2)
+            p.end()
 
     # ---- columns the user chooses ----
     def _header_menu(self, pos: QPoint) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
-    QLabel, QTableView, QVBoxLayout, QWidget,
+    QLabel, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from orderdesk.core import Order
@@ -76,7 +76,8 @@ class OrderViewDialog(QDialog):
     """Shows an order as it is stored; nothing here writes."""
 
     def __init__(self, order: Order, fmt: Formatter, status_name: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, desk: Any = None, runner: Any = None,
+                 bridge: Any = None, ui: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("order_view")
         self.order = order
@@ -127,7 +128,23 @@ class OrderViewDialog(QDialog):
         hh.setStretchLastSection(True)
         body.addWidget(self.lines, 1)
         body.addWidget(self._totals(fmt))
-        lay.addLayout(body, 1)
+        if desk is None or runner is None:
+            lay.addLayout(body, 1)
+        else:
+            # With the desk at hand the order's files and history sit beside its lines.
+            from orderdesk.ui.attachments import AttachmentPanel
+            from orderdesk.ui.timeline import TimelinePanel
+
+            self.tabs = QTabWidget(objectName="order_tabs")
+            page = QWidget()
+            page.setLayout(body)
+            self.tabs.addTab(page, "&Lines")
+            self.attachments = AttachmentPanel(desk, runner, order=order.id, ui=ui,
+                                               bridge=bridge)
+            self.tabs.addTab(self.attachments, "&Attachments")
+            self.timeline = TimelinePanel(desk, bridge, order.id, runner=runner, ui=ui)
+            self.tabs.addTab(self.timeline, "&History")
+            lay.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

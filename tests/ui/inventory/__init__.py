@@ -1,0 +1,1 @@
+"""Tests of the inventory window, lots, reservations and traceability."""

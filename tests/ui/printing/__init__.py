@@ -1,0 +1,1 @@
+"""Tests of print preview, printing and the Reports menu."""
