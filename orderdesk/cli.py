@@ -46,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return run(args)
     from orderdesk.core.errors import OrderDeskError
+    from orderdesk.exchange.safety import ensure_defused
 
+    ensure_defused()  # no command may run with an XML parser that expands entities
     try:
         return int(args.func(args) or 0)
     except OrderDeskError as e:

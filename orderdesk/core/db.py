@@ -217,13 +217,16 @@ class Store:
         """Copies the live database through SQLite's backup API (keeps locks honest)."""
         if not self.is_sqlite:
             raise NotImplementedError("use pg_dump for a PostgreSQL database")
+        import os
         import sqlite3
 
-        dest = sqlite3.connect(str(out))
+        part = f"{out}.part"  # a crash never leaves half a backup under the real name
+        dest = sqlite3.connect(part)
         try:
             self.db.connection().backup(dest)
         finally:
             dest.close()
+        os.replace(part, out)
 
     def close(self) -> None:
         if not self.db.is_closed():

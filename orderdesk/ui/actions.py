@@ -26,6 +26,7 @@ class A(Enum):
     FIND = auto()
     REFRESH = auto()
     QUIT = auto()
+    BACKUP = auto()
     SELECT_ALL = auto()
     CUSTOMERS = auto()
     ITEMS = auto()
@@ -81,6 +82,7 @@ SPECS: dict[A, Spec] = {
     A.REFRESH: Spec("Re&fresh", "Read the list again from the database", (SK.Refresh,),
                     QStyle.StandardPixmap.SP_BrowserReload),
     A.QUIT: Spec("&Quit", "Close OrderDesk", (SK.Quit, "Ctrl+Q")),
+    A.BACKUP: Spec("&Back up database…", "Copy the database safely (SQLite's backup API)"),
     A.SELECT_ALL: Spec("Select &all", "Select every order on the list", (SK.SelectAll,)),
     A.CUSTOMERS: Spec("&Customers", "Customers: list, search, add, edit", ("Ctrl+Shift+C",)),
     A.ITEMS: Spec("&Items", "The catalogue of items", ("Ctrl+Shift+I",)),

@@ -57,7 +57,13 @@ def open_window(args: argparse.Namespace, settings: S.Settings, ui: Ui | None = 
 
 
 def run(args: argparse.Namespace) -> int:
+    from orderdesk.exchange.safety import ensure_defused
+    from orderdesk.ui.crash import CrashReporter, setup_logging
+
     app = application()
+    ensure_defused()  # refuse to run with an XML parser that expands entities
+    reporter = CrashReporter(setup_logging(), parent=app)
+    reporter.install()
     window = open_window(args, S.Settings())
     if window is None:
         return 1

@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
         m.addAction(a[A.IMPORT])
         m.addAction(a[A.IMPORT_TEMPLATES])
         m.addSeparator()
+        m.addAction(a[A.BACKUP])
+        m.addSeparator()
         m.addAction(a[A.QUIT])
         m = mb.addMenu("&Edit")
         for k in (A.SELECT_ALL, A.DELETE, A.RESTORE):
@@ -190,6 +192,7 @@ class MainWindow(QMainWindow):
         a[A.FIND].triggered.connect(self.focus_search)
         a[A.REFRESH].triggered.connect(self.refresh)
         a[A.QUIT].triggered.connect(self.close)
+        a[A.BACKUP].triggered.connect(lambda: self.back_up())
         a[A.SELECT_ALL].triggered.connect(self.table.selectAll)
         a[A.CUSTOMERS].triggered.connect(lambda: self.show_window("customers"))
         a[A.ITEMS].triggered.connect(lambda: self.show_window("items"))
@@ -236,6 +239,27 @@ class MainWindow(QMainWindow):
             self.count_label.setText(f"counting… · {v.title}")
             return
         self.count_label.setText(f"{n:,} {'order' if n == 1 else 'orders'} · {v.title}")
+
+    def back_up(self, path: str | None = None) -> None:
+        """Copies the live database through SQLite's backup API, never by file copy."""
+        if not self.store.is_sqlite:
+            self.ui.info(self, "Back up database", "A shared PostgreSQL database is backed "
+                         "up on its server (pg_dump).")
+            return
+        if path is None:
+            from datetime import date
+
+            from PySide6.QtWidgets import QFileDialog
+
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Back up database", f"orderdesk-backup-{date.today().isoformat()}.sqlite3",
+                "SQLite database (*.sqlite3 *.db)")
+            if not path:
+                return
+        store = self.store
+        self.runner.submit("Backing up", lambda _state: store.backup(path),
+                           on_done=lambda _r: self.statusBar().showMessage(
+                               f"Database backed up to {path}", 8000))
 
     def _count_in_background(self, q: Any, done: Callable[[int], None]) -> None:
         listing = self.desk.listing  # the core reads in the worker's own connection

@@ -94,6 +94,12 @@ class TaskHandle(QObject):
         self.finished.emit()
 
 
+def _unhandled(error: BaseException) -> None:
+    import sys
+
+    sys.excepthook(type(error), error, error.__traceback__)
+
+
 class _Runnable(QRunnable):
     def __init__(self, handle: TaskHandle, fn: Callable[[TaskState], Any]) -> None:
         super().__init__()
@@ -125,6 +131,8 @@ class TaskRunner(QObject):
             handle.succeeded.connect(on_done)
         if on_error:
             handle.failed.connect(on_error)
+        else:  # nobody handles it: the crash reporter logs and shows it
+            handle.failed.connect(_unhandled)
         if on_progress:
             handle.progressed.connect(on_progress)
         self._running.add(handle)
