@@ -323,9 +323,10 @@ class OrderDeskMachine(RuleBasedStateMachine):
         try:
             self.desk.inventory.reserve(line, str(target.id), quantity)
             assert m.stage != "archived", "an archived order took a reservation"
+            assert m.status not in ("cancelled", "done"), "a closed order took a reservation"
             assert target.available > 0 and (quantity is None or quantity <= target.available)
         except LockedError:
-            assert m.stage == "archived"
+            assert m.stage == "archived" or m.status in ("cancelled", "done")
         except StockError:
             self._count("reserve refused")
             assert target.available <= 0 or (quantity is not None and quantity > target.available)
