@@ -255,7 +255,10 @@ class OrderDeskMachine(RuleBasedStateMachine):
     def delete(self, pick: int) -> None:
         self._count("delete")
         m = self._pick(pick)
-        self.desk.orders.delete([m.id])
+        result = self.desk.orders.delete([m.id])
+        if m.stage == "archived":  # invoiced: takes only attachments and log entries
+            assert result.count == 0 and [u for u, _n in result.skipped] == [m.id]
+            return
         m.active, m.before_delete = False, m.stage
         m.stage = "archived" if m.stage == "sent" else m.stage
 
