@@ -286,3 +286,19 @@ def test_templates_are_written_and_import_cleanly(qtbot: Any, window: MainWindow
     assert counts(preview.dlg)["new_orders"] == "1" and counts(preview.dlg)["lines"] == "1"
     assert counts(preview.dlg)["new_customers"] == "1"
     assert preview.dlg.import_button.isEnabled()
+
+
+def test_a_long_problem_list_says_how_many_are_not_listed(
+        qtbot: Any, window: MainWindow, catalogue: Desk, answers: Answers, given: Given,
+        out_dir: Path) -> None:
+    given.open = [write_csv(out_dir / "orders.csv", [ORDERS] + [
+        order(f"R-{i}", "C1", day=f"2026-02-{30 + i % 2}") for i in range(250)])]
+    preview = Preview(qtbot, accept=True)
+    answers.on_dialog = preview
+    window.actions_[A.IMPORT].trigger()
+    dlg = preview.dlg
+    listed = dlg.problems.rowCount()
+    assert 0 < listed < 250 and "250 problems" in dlg.headline.text()
+    assert dlg.more.text() == f"… and {250 - listed:,} more not listed (the first {listed:,} " \
+                              "are shown)"
+    assert dlg.problem_text().splitlines()[-1] == f"… and {250 - listed:,} more problems"
