@@ -130,9 +130,12 @@ def _order(rnd: random.Random, custs: list[str], currency: str, start: date) -> 
             discount=Decimal(rnd.choice((0, 0, 0, 2, 5, 10))), taxes=taxes))
     city, country, pc = rnd.choice(_CITIES)
     person = f"{rnd.choice(_FIRST)} {rnd.choice(_LAST)}"
-    status = rnd.choice(_STATUSES)
     r = rnd.random()
     stage = "draft" if r < 0.55 else "sent" if r < 0.92 else "archived"
+    # Fulfilment follows the document: drafts are mostly pending, archived ones finished.
+    status = (rnd.choice(("pending",) * 8 + ("paid", "cancelled")) if stage == "draft"
+              else rnd.choice(("done", "done", "delivered", "cancelled")) if stage == "archived"
+              else rnd.choice(_STATUSES))
     doc = Order(
         customer_code=rnd.choice(custs), order_date=od, currency=currency,
         delivery_date=od + timedelta(days=rnd.randint(3, 45)) if rnd.random() < 0.8 else None,
