@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from orderdesk.core.files import write_atomically
 from orderdesk.commands import open_desk, table
 from orderdesk.core.docs import ATTACHMENT_TYPES
 
@@ -149,17 +147,3 @@ def export_history(desk: Desk, number: str, events: Sequence[Event], fmt: str,
     return 0
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Writes beside `path` under a temporary name, then renames: never half a file."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                               dir=target.parent if str(target.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

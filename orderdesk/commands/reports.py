@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-from pathlib import Path
 
+from orderdesk.core.files import write_atomically
 from orderdesk.commands import open_desk
 
 
@@ -32,22 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--locale")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
     p.set_defaults(func=_pack)
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Writes to a temporary file beside `path`, then renames: never a half-written PDF."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                               dir=target.parent if str(target.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _fmt(args: argparse.Namespace) -> object:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Sequence
@@ -14,6 +13,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from orderdesk.core.history import Event
 from orderdesk.core.timeline import EMPTY, rows_for_export
+from orderdesk.core.files import write_atomically
 from orderdesk.reports.layout import P, Running, frame_width, grid, render, styles
 
 PAGE = landscape(A4)
@@ -70,16 +70,4 @@ def timeline_pdf(events: Sequence[Event], out_path: str | os.PathLike[str], titl
                  company: str = "", note: str = "") -> Path:
     """Writes the timeline PDF beside `out_path` under a temporary name, then renames it."""
     data = timeline_pdf_bytes(events, title, company=company, note=note)
-    target = Path(out_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomically(out_path, data)

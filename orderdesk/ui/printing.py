@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
+from orderdesk.core.files import write_atomically
 from orderdesk.ui.dialogs import Ui
 
 # Printers get at most this resolution: more only makes the spool file bigger.
@@ -144,16 +145,7 @@ class PrintPreview(QPrintPreviewDialog):
 
 def save_pdf(data: bytes, path: str | os.PathLike[str]) -> Path:
     """Writes beside the target, then renames: a crash never leaves half a PDF."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomically(path, data)
 
 
 def viewer_file(data: bytes, name: str) -> Path:
