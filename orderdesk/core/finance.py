@@ -10,7 +10,6 @@ from orderdesk.core.docs import PAYMENT_METHODS, PAYMENT_STATUSES, Payment, Ship
 from orderdesk.core.errors import NotFound, ValidationError
 from orderdesk.core.fields import date_parse, new_uuid
 from orderdesk.core.money import ZERO, from_fixed, to_fixed
-from orderdesk.core.tx import Tx
 
 _PAY_COLS = ("date", "amount", "currency", "method", "method_name", "status", "testing",
              "gateway", "gateway_data", "reference", "error")
