@@ -72,7 +72,7 @@ def certificate_pack(desk: Desk, order: str, *, fmt: Fmt | None = None,
         if found is not None:
             return found
     data, info = build_pack(desk, head["uuid"], res, fmt or Fmt(), progress, limits)
-    pages = len(PdfReader(io.BytesIO(data)).pages)
+    pages = info.cover_pages + sum(c.pages for c in info.certs)  # as stamped; no re-reading
     included = sum(1 for c in info.certs if c.included)
     desc = (f"Certificate pack of order {head['number']}: {pages} pages, {included} of "
             f"{len(info.certs)} certificates included, {len(info.missing)} missing.")

@@ -8,7 +8,13 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.constants import PageAttributes as PG
+from pypdf.constants import Resources as RES
+from pypdf.generic import (
+    ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject, NameObject,
+    StreamObject,
+)
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -165,7 +171,12 @@ def append_cert(writer: PdfWriter, cert: Cert) -> None:
 
 
 def stamp(writer: PdfWriter, text: str) -> None:
-    """Stamps "<text> · Page X of Y" at the foot of every page, whatever its size or rotation."""
+    """Stamps "<text> · Page X of Y" at the foot of every page, whatever its size or rotation.
+
+    The stamps are drawn in one reportlab pass, each page's becomes a form XObject, and the
+    page's content is wrapped as [q, its own streams, Q + draw the form]: nothing of the
+    appended certificates is decoded or parsed (pypdf's merge_page parses both pages).
+    """
     fonts.register()
     pages = writer.pages
     total = len(pages)
@@ -191,11 +202,72 @@ def stamp(writer: PdfWriter, text: str) -> None:
         c.showPage()
     c.save()
     stamps = PdfReader(buf)
-    for page, st, (x, y, _w, _h) in zip(pages, stamps.pages, boxes):
-        if x or y:
+    opening = _stream(writer, b"q\n")
+    closings: dict[tuple[str, float, float], IndirectObject] = {}
+    for page, st, (x, y, w, h) in zip(pages, stamps.pages, boxes):
+        form = _form(writer, st, w, h)
+        if form is None:  # not as reportlab always makes it: the slow, general way
             page.merge_transformed_page(st, Transformation().translate(x, y))
-        else:
-            page.merge_page(st)
+            continue
+        res = page.get(PG.RESOURCES)
+        res = DictionaryObject(res.get_object() if res is not None else _inherited(page))
+        forms = res.get(RES.XOBJECT)
+        forms = DictionaryObject(forms.get_object() if forms is not None else {})
+        name = next(f"/OdPageStamp{i or ''}" for i in range(len(forms) + 1)
+                    if f"/OdPageStamp{i or ''}" not in forms)  # never shadow the page's own
+        forms[NameObject(name)] = form
+        res[NameObject(RES.XOBJECT)] = forms
+        page[NameObject(PG.RESOURCES)] = res
+        key = (name, x, y)
+        if key not in closings:
+            move = f"1 0 0 1 {_num(x)} {_num(y)} cm"
+            closings[key] = _stream(writer, f"\nQ q {move} {name} Do Q\n".encode())
+        own = page.get(PG.CONTENTS)
+        own = own.get_object() if own is not None else None
+        streams = list(own) if isinstance(own, ArrayObject) else (
+            [page.raw_get(PG.CONTENTS)] if own is not None else [])
+        streams = [s if isinstance(s, IndirectObject) else writer._add_object(s)
+                   for s in streams]  # a content stream must be an indirect object
+        page[NameObject(PG.CONTENTS)] = ArrayObject([opening, *streams, closings[key]])
+
+
+def _num(v: float) -> str:
+    """A PDF number: never exponent notation, which PDF does not have (1e-15 → 0)."""
+    return f"{v:.4f}".rstrip("0").rstrip(".") if abs(v) >= 5e-5 else "0"
+
+
+def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
+    s = DecodedStreamObject()
+    s.set_data(data)
+    # pypdf has no public way to add a new stream object to a writer; replace_contents
+    # and merge_page use this same call.
+    return writer._add_object(s)
+
+
+def _form(writer: PdfWriter, st: PageObject, w: float, h: float) -> IndirectObject | None:
+    """The stamp page as a form XObject of the writer (its content stream, still encoded)."""
+    content = st.raw_get(PG.CONTENTS)
+    if not isinstance(content, IndirectObject) or not isinstance(content.get_object(),
+                                                                   StreamObject):
+        return None
+    form = content.get_object().clone(writer)
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject([FloatObject(0), FloatObject(0), FloatObject(w),
+                                             FloatObject(h)])
+    form[NameObject(PG.RESOURCES)] = st[PG.RESOURCES].get_object().clone(writer)
+    return form.indirect_reference
+
+
+def _inherited(page: PageObject) -> DictionaryObject:
+    """Resources a page takes from its page tree (pypdf usually copies them onto the page)."""
+    node = page.get("/Parent")
+    while node is not None:
+        node = node.get_object()
+        if PG.RESOURCES in node:
+            return node[PG.RESOURCES].get_object()
+        node = node.get("/Parent")
+    return DictionaryObject()
 
 
 def outline(writer: PdfWriter, cover_pages: int, certs: list[Cert]) -> None:

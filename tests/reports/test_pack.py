@@ -188,3 +188,66 @@ def test_large_order_cover_spans_pages_with_right_page_references(rdesk: Desk) -
     for name, page in (("c0", cover_pages + 1), ("c2", cover_pages + 5)):
         refs = re.findall(rf"{name}\.pdf\s+[0-9a-f]{{32}}\s+(\d+)", cover)
         assert refs == [str(page)] * 50, refs[:5]
+
+
+def test_certificate_pages_are_appended_as_they_are_and_stamped_by_a_form(
+        pack_setup: Setup) -> None:
+    """The stamp wraps a page's own streams untouched: [q, its streams, Q + stamp form]."""
+    import re
+
+    s = pack_setup
+    result = certificate_pack(s.desk, s.order.number or "")
+    reader = Pdf(result.data).reader
+    original = PdfReader(io.BytesIO(s.files["mill-cert-Ä1.pdf"][1])).pages
+    for n, page in enumerate(reader.pages):
+        streams = page["/Contents"].get_object()
+        assert streams[0].get_object().get_data() == b"q\n"
+        closing = streams[-1].get_object().get_data()
+        # plain PDF numbers only: the rotated page's offset once came out as 6e-15
+        assert re.fullmatch(rb"\nQ q 1 0 0 1 -?[0-9.]+ -?[0-9.]+ cm /OdPageStamp\d* Do Q\n",
+                            closing), closing
+        name = closing.split()[-3].decode()
+        form = page["/Resources"]["/XObject"][name].get_object()
+        assert form["/Subtype"] == "/Form" and b"Tj" in form.get_data()
+        if n in (1, 2):  # the mill certificate's pages: their content is byte for byte its own
+            own = b"".join(x.get_object().get_data() for x in streams[1:-1])
+            assert own == original[n - 1]["/Contents"].get_object().get_data()
+
+
+def test_pack_inside_a_pack_keeps_its_own_stamps(pack_setup: Setup) -> None:
+    """A certificate that already carries our stamp form keeps it: the new one never shadows."""
+    s = pack_setup
+    num = s.order.number or ""
+    inner = certificate_pack(s.desk, num)
+    s.desk.attachments.add("earlier-pack.pdf", inner.data, lot=s.lot_c.id, type="Certificate")
+    outer = certificate_pack(s.desk, num)
+    assert not outer.reused and outer.pages == inner.pages + 8
+    texts = Pdf(outer.data).texts()
+    start = next(i for i, t in enumerate(texts) if "Specimen 2.1" in t and i > 3)
+    page = texts[start - 1]  # the inner pack's mill certificate page 1
+    assert f"Certificate pack {num} · Page 2 of 8" in page
+    assert f"Certificate pack {num} · Page {start} of {outer.pages}" in page
+
+
+def test_long_names_and_descriptions_wrap_inside_their_cells(rdesk: Desk) -> None:
+    from orderdesk.reports import fonts
+    from orderdesk.reports.layout import fit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    fonts.register()
+    name = "Abnahmeprüfzeugnis_" + "Ż" * 40 + "_" + "x" * 60 + ".pdf"
+    lines = fit(name, fonts.REGULAR, 8, 130)
+    assert len(lines) > 2 and "".join(lines) == name
+    assert all(stringWidth(x, fonts.REGULAR, 8) <= 130 for x in lines)
+    assert fit("short text", fonts.REGULAR, 8, 130) == ["short text"]
+    words = fit("word " * 40, fonts.REGULAR, 8, 130)
+    assert all(x.strip() == " ".join(["word"] * len(x.split())) for x in words)
+
+    o = make_order(rdesk, 1, description="Rundstahl 42CrMo4 vergütet " * 6)
+    lot = add_lot(rdesk, "ITEM-001", "H-LONG")
+    rdesk.attachments.add(name, make_certificate_pdf("Long", "H-LONG"), lot=lot.id,
+                          type="Certificate")
+    rdesk.inventory.reserve(o.lines[0].id, lot.id)  # type: ignore[arg-type]
+    cover = Pdf(certificate_pack(rdesk, o.id or "").data).texts()[0]
+    flat = "".join(cover.split())
+    assert name in flat and ("Rundstahl42CrMo4vergütet" * 6) in flat
