@@ -52,8 +52,13 @@ class LogInfo:
 class AttachmentService(Service):
     def add(self, file_name: str, data: bytes, *, order: str | None = None,
             lot: str | None = None, type: str = "Custom", label: str = "",
-            replaces: str | None = None, verdict: str = "") -> AttachmentInfo:
-        """Stores a file on an order or (as a certificate) on a lot, after checking content."""
+            replaces: str | None = None, verdict: str = "",
+            md5: str | None = None) -> AttachmentInfo:
+        """Stores a file on an order or (as a certificate) on a lot, after checking content.
+
+        `md5`: the hex MD5 of `data` when the caller has just computed it from these very
+        bytes (intake hashes for its duplicate check), so 4 MB are not hashed twice.
+        """
         from orderdesk.core.filetypes import sniff
 
         if (order is None) == (lot is None):
@@ -62,7 +67,7 @@ class AttachmentService(Service):
         type = v.choice(type, "type", ATTACHMENT_TYPES)
         label = v.text(label, "label", 80, required=type == "Custom")
         kind = sniff(data, file_name)  # raises filetypes.Refused with the reason
-        md5 = hashlib.md5(data).hexdigest()
+        md5 = md5 or hashlib.md5(data).hexdigest()
         with self.write() as tx:
             oid = group = None
             if order is not None:

@@ -104,10 +104,9 @@ def attach_one(desk: Desk, file_name: str, data: bytes, *, order: str | None = N
     # Stored content always passed the content check, so the duplicate test may come first;
     # add() then checks the content (and refuses) before it writes anything.
     have = present if present is not None else existing(desk, order=order, lot=lot)
-    # Same content means same size: hash here only when a size matches (add() hashes anyway).
-    same_size = [a for a in have if a.size == len(data)]
-    md5 = md5_hex(data) if same_size else ""
-    dup = next((a for a in same_size if a.md5 == md5), None)
+    # Hashed once here; add() takes this MD5 instead of hashing the same bytes again.
+    md5 = md5_hex(data)
+    dup = next((a for a in have if a.size == len(data) and a.md5 == md5), None)
     if dup is not None and not allow_duplicate:
         same = "under the same name" if dup.file_name == file_name else f"as {dup.file_name}"
         return Outcome(file_name, reason=f"has the same content (MD5 {md5}) as an attachment "
@@ -118,7 +117,7 @@ def attach_one(desk: Desk, file_name: str, data: bytes, *, order: str | None = N
         label = label or suggested
     try:
         info = desk.attachments.add(file_name, data, order=order, lot=lot, type=type,
-                                    label=label, replaces=old.id if old else None)
+                                    label=label, replaces=old.id if old else None, md5=md5)
     except Refused as e:
         return Outcome(file_name, reason=e.reason)
     except ValidationError as e:

@@ -450,8 +450,10 @@ class MainWindow(QMainWindow):
             lay = QVBoxLayout(w)
             if which == "attachments":
                 w.setWindowTitle(f"Attachments — order {number}")
-                lay.addWidget(AttachmentPanel(self.desk, self.runner, order=uuid, ui=self.ui,
-                                              bridge=self.bridge))
+                panel = AttachmentPanel(self.desk, self.runner, order=uuid, ui=self.ui,
+                                        bridge=self.bridge)
+                lay.addWidget(panel)
+                panel.take_window_drops(w)  # a drop on the window's margins counts too
                 w.resize(1000, 560)
             else:
                 w.setWindowTitle(f"History — order {number}")

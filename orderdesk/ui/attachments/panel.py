@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QMimeData, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction, QDesktopServices, QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence,
 )
@@ -335,7 +335,8 @@ class AttachmentPanel(QWidget):
     def _added(self, outcomes: list[Any]) -> None:
         self._busy(False)
         report = self.flow.report if self.flow else ""
-        self._say(report, error=any(not o.ok for o in outcomes))
+        # Red only for refusals: a duplicate the user chose not to attach again is no error.
+        self._say(report, error=any(not o.ok and o.duplicate_of is None for o in outcomes))
         self.reload(recheck=False)
         stored = [o.stored for o in outcomes if o.ok]
         if stored:
@@ -370,6 +371,29 @@ class AttachmentPanel(QWidget):
             e.setDropAction(Qt.DropAction.CopyAction)
             e.accept()
             QTimer.singleShot(0, lambda: self.add_files(files))  # as in AttachmentTable
+
+    def take_window_drops(self, window: QWidget) -> None:
+        """Files dropped anywhere on `window` (a window of its own around this panel) land here.
+
+        Qt hands a drop to the widget under the pointer or its nearest ancestor that accepts
+        drops; the window's own margins around the panel belong to the window, which refuses
+        them, and the dragging program then reports the whole drop as refused.
+        """
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self.window() or not isinstance(event, (QDragEnterEvent,
+                                                                  QDragMoveEvent, QDropEvent)):
+            return super().eventFilter(watched, event)
+        event.ignore()  # refused unless the panel's handler accepts it
+        if isinstance(event, QDragEnterEvent):  # a QDragMoveEvent too: test it first
+            self.dragEnterEvent(event)
+        elif isinstance(event, QDragMoveEvent):
+            self.dragMoveEvent(event)
+        else:
+            self.dropEvent(event)
+        return True
 
     # ---- giving the file out ----
     def drag_mime(self) -> QMimeData | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -59,13 +59,10 @@ class Preview(QStackedWidget):
         self.image_scroll = QScrollArea()
         self.image_scroll.setWidgetResizable(True)
         self.image_scroll.setWidget(self.image)
-        self.pdf_doc = QPdfDocument(self)
-        self.pdf = QPdfView(self)
-        self.pdf.setObjectName("preview_pdf")
-        self.pdf.setDocument(self.pdf_doc)
-        self.pdf.setPageMode(QPdfView.PageMode.MultiPage)
-        self.pdf.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        for w in (self.message, self.image_scroll, self.pdf):
+        # A new view and document for every PDF shown (see show_pdf); None until then.
+        self.pdf: QPdfView | None = None
+        self.pdf_doc: QPdfDocument | None = None
+        for w in (self.message, self.image_scroll):
             self.addWidget(w)
         self._pixmap = QPixmap()
         self.kind = "none"  # none | message | error | image | pdf
@@ -73,7 +70,7 @@ class Preview(QStackedWidget):
                           "Drop files here to attach them.")
 
     def show_message(self, text: str, error: bool = False) -> None:
-        self.pdf_doc.close()
+        self._drop_pdf()
         self.kind = "error" if error else "message"
         self.message.setText(text)
         self.message.setStyleSheet("color: #b21818; font-weight: bold;" if error else
@@ -87,25 +84,69 @@ class Preview(QStackedWidget):
             if not pm.loadFromData(data):
                 self.show_message(f"{info.file_name}: the image cannot be decoded.", error=True)
                 return
-            self.pdf_doc.close()
+            self._drop_pdf()
             self._pixmap = pm
             self.kind = "image"
             self.setCurrentWidget(self.image_scroll)
             self._fit()
         elif info.media_type == "application/pdf":
-            # QPdfDocument reads from a file it may keep open; a temp copy keeps it simple.
-            path = temp_copy(info, data)
-            self.pdf_doc.close()
-            if self.pdf_doc.load(str(path)) != QPdfDocument.Error.None_:
-                self.show_message(f"{info.file_name}: the PDF cannot be shown "
-                                  f"({self.pdf_doc.error().name}).", error=True)
-                return
-            self.kind = "pdf"
-            self.setCurrentWidget(self.pdf)
+            self.show_pdf(info.file_name, data)
         else:
             kind = _KIND_NAMES.get(info.media_type, info.media_type)
             self.show_message(f"{info.file_name}\n{kind}\n\nNo preview inside OrderDesk: "
                               "use Open to see it in its own program.")
+
+    def show_pdf(self, file_name: str, data: bytes) -> None:
+        """Shows the PDF in a fresh QPdfView, with a fresh document loaded before it is shown.
+
+        Never reuses a view or closes the document it draws: QPdfPageRenderer forgets a page
+        request that meets a document that is not Ready (closed or reloading) and then, for
+        the same page and size, keeps answering with that forgotten request: a white page
+        until the size changes. A new view brings a new renderer with no such leftovers.
+        """
+        doc = QPdfDocument()
+        # The buffer is the document's child: it lives exactly as long as the document reads
+        # it, and there is no temp file to be rewritten under an open document.
+        buf = QBuffer(doc)
+        buf.setData(QByteArray(data))
+        buf.open(QIODevice.OpenModeFlag.ReadOnly)
+        doc.load(buf)  # a QBuffer holds everything: Ready (or Error) on return
+        if doc.status() != QPdfDocument.Status.Ready:
+            err = doc.error().name
+            doc.deleteLater()
+            self.show_message(f"{file_name}: the PDF cannot be shown ({err}).", error=True)
+            return
+        view = QPdfView(self)
+        view.setObjectName("preview_pdf")
+        view.setPageMode(QPdfView.PageMode.MultiPage)
+        view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        # Fit-to-width with scroll bars "as needed" can flip forever: with the vertical bar
+        # the page fits the height, so the bar goes, the page gets wider and taller, so the
+        # bar comes back... thousands of resizes a second, each dropping the rendered page:
+        # the preview stays white and the program busy. A fixed bar keeps the width stable.
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setDocument(doc)
+        # Our child, added after the view: when the preview goes, the view (and its render
+        # thread) goes first. Never the view's child: a document deleted inside the view's
+        # destructor signals its status to the half-destroyed view (a crash).
+        doc.setParent(self)
+        self._drop_pdf()
+        self.pdf, self.pdf_doc = view, doc
+        self.addWidget(view)
+        self.kind = "pdf"
+        self.setCurrentWidget(view)
+
+    def _drop_pdf(self) -> None:
+        if self.pdf is None:
+            return
+        view, doc, self.pdf, self.pdf_doc = self.pdf, self.pdf_doc, None, None
+        # Detached first: the render thread is done with the document once this returns.
+        view.setDocument(None)  # type: ignore[arg-type]
+        self.removeWidget(view)
+        view.deleteLater()
+        if doc is not None:
+            doc.deleteLater()
 
     def _fit(self) -> None:
         if self._pixmap.isNull():

@@ -31,8 +31,9 @@ class _Node:
 
 
 class TimelineModel(QAbstractItemModel):
-    """Newest first. The view pulls further pages through canFetchMore/fetchMore; live
-    changes are put on top by `refresh_newer` without reloading what is shown."""
+    """Newest first. Further pages come through canFetchMore/fetchMore, or `fetch_page` when
+    `auto_fetch` is off (the panel then decides from scrolling); live changes are put on top
+    by `refresh_newer` without reloading what is shown."""
 
     def __init__(self, desk: Desk, order: str, flt: HistoryFilter | None = None,
                  page_size: int = 100, parent: QObject | None = None) -> None:
@@ -42,7 +43,8 @@ class TimelineModel(QAbstractItemModel):
         self.nodes: list[_Node] = []
         self._row: dict[int, int] = {}  # serial → row
         self._fetching = False
-        self.fetchMore(QModelIndex())
+        self.auto_fetch = True
+        self.fetch_page()
 
     # ---- loading ----
     @property
@@ -54,16 +56,26 @@ class TimelineModel(QAbstractItemModel):
         self.pager.reset(flt)
         self.nodes, self._row = [], {}
         self.endResetModel()
-        self.fetchMore(QModelIndex())
+        self.fetch_page()
 
     def reload(self) -> None:
         self.set_filter(self.pager.filter)
 
+    @property
+    def has_more(self) -> bool:
+        """Older events exist that are not loaded yet."""
+        return self.pager.can_fetch_more
+
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and self.pager.can_fetch_more
+        return self.auto_fetch and not parent.isValid() and self.pager.can_fetch_more
 
     def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or not self.pager.can_fetch_more or self._fetching:
+        if self.canFetchMore(parent):
+            self.fetch_page()
+
+    def fetch_page(self) -> None:
+        """Appends the next page of older events (if any)."""
+        if not self.pager.can_fetch_more or self._fetching:
             return
         # A listener of rowsInserted may ask for more while this page is being inserted
         # (the model tester does); the rows in flight must land first.
