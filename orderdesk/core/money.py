@@ -147,10 +147,10 @@ def surcharge_amounts(s: SurchargeLike, currency: str) -> Amounts:
 
 
 def _taxed(subtotal: Decimal, taxes: Iterable[TaxLike], unit: Decimal) -> Amounts:
-    parts = tuple(
+    parts = tuple([
         (t.name, t.rate, (subtotal * t.rate / HUNDRED).quantize(unit, rounding=ROUND_HALF_UP))
         for t in taxes
-    )
+    ])
     tax = ZERO
     for p in parts:
         tax += p[2]
@@ -194,8 +194,13 @@ def compute_totals(
     surcharges: Iterable[SurchargeLike] = (),
     paid: Decimal = ZERO,
     line_figures: Sequence[Amounts] | None = None,
+    breakdown: bool = True,
 ) -> Totals:
-    """The order's money; `line_figures` may pass line_amounts already computed per line."""
+    """The order's money; `line_figures` may pass line_amounts already computed per line.
+
+    `breakdown=False` leaves `tax_breakdown` empty for callers that only store the sums
+    (bulk create: 100,000 orders).
+    """
     buckets: dict[tuple[str, Decimal], list[Decimal]] = {}
     p_sub = p_tax = s_sub = s_tax = ship = qty = ZERO
     count = 0
@@ -207,7 +212,8 @@ def compute_totals(
         p_tax += a.tax
         qty += line.quantity
         count += 1
-        _bucket(buckets, a)
+        if breakdown:
+            _bucket(buckets, a)
     for s in surcharges:
         if not s.active:
             continue
@@ -216,7 +222,8 @@ def compute_totals(
         s_tax += a.tax
         if s.kind == "Shipping":
             ship += a.total
-        _bucket(buckets, a)
+        if breakdown:
+            _bucket(buckets, a)
     grand = p_sub + p_tax + s_sub + s_tax
     balance = grand - paid
     breakdown = tuple(

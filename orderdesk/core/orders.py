@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from orderdesk.core import validate as v
 from orderdesk.core.base import Service, chunked, marks
@@ -59,8 +59,13 @@ def clean_line(line: Line, where: str) -> Line:
     )
 
 
-def clean_order(doc: Order, currency: str) -> Order:
-    """A validated, normalised copy of `doc` (children included)."""
+def clean_order(doc: Order, currency: str, known: Mapping[str, Line] | None = None) -> Order:
+    """A validated, normalised copy of `doc` (children included).
+
+    `known`: stored lines by id (already checked when they were stored). A line of `doc`
+    equal to its stored line is copied from it instead of being checked again — a save of a
+    1,000-line order where one field changed checks one line, not a thousand.
+    """
     where = f"order {doc.number or doc.reference or doc.customer_code or ''}".strip()
     o = Order(
         customer_code=v.text(doc.customer_code, "customer_code", 40, where=where, required=True),
@@ -83,7 +88,13 @@ def clean_order(doc: Order, currency: str) -> Order:
                               "is before the order date", where=where)
     seen: set[str] = set()
     for i, line in enumerate(doc.lines, 1):
-        c = clean_line(line, f"{where}, line {i}")
+        prev = known.get(line.id) if known and line.id else None
+        if prev is not None and _same_values(prev, line) and _decimals(line):
+            c = Line(prev.item_code, prev.quantity, prev.unit_price, prev.description,
+                     prev.unit, prev.discount, list(prev.taxes), dict(prev.attributes),
+                     id=line.id, position=line.position, active=bool(line.active))
+        else:
+            c = clean_line(line, f"{where}, line {i}")
         if c.id:
             if c.id in seen:
                 raise ValidationError("line id", c.id, "appears twice", where=where)
@@ -322,7 +333,7 @@ class OrderService(Service):
                                 sh.delivered_at.isoformat() if sh.delivered_at else None, True))
                 tx.event("created", "shipment", sh_rows[-1][1],
                          f"Shipment · {sh.carrier or sh.tracking_number}", order_id=oid)
-            t = compute_totals(o.currency, o.lines, o.surcharges, paid, figures)
+            t = compute_totals(o.currency, o.lines, o.surcharges, paid, figures, breakdown=False)
             if o.stage != "draft":
                 if not any(ln.active for ln in o.lines):
                     raise ValidationError("stage", o.stage, "an order needs at least one active "
@@ -391,11 +402,17 @@ class OrderService(Service):
         return out
 
     # ---------- read ----------
-    def get(self, order: str, *, full: bool = True) -> Order:
+    def get(self, order: str, *, full: bool = True,
+            reuse_lines: Mapping[str, Line] | None = None) -> Order:
         """The whole order by UUID or number, with totals; deleted ones too.
 
         `full=False` leaves out payments, shipments, totals and the invoice number: the
         document alone, as a save compares it.
+
+        `reuse_lines`: lines of an earlier read known not to have been written since (by
+        id, as `update_within` returns them; read in the same transaction). An active line
+        still at the same position is taken from there (reservation and catalogue flag
+        refreshed) instead of being read.
         """
         r = self.q(
             "SELECT id, uuid, number, reference, customer_reference, customer_code, "
@@ -414,7 +431,8 @@ class OrderService(Service):
             version=r[15], created_at=ts_parse(r[16]), created_by=r[17],
             updated_at=ts_parse(r[18]), updated_by=r[19],
         )
-        o.lines = self._lines(oid, active_only=o.active)
+        o.lines = (self._lines_reusing(oid, reuse_lines) if reuse_lines and o.active
+                   else self._lines(oid, active_only=o.active))
         o.addresses = [
             Address(kind=a[0], label=a[1], name=a[2], street=a[3], city=a[4], postal_code=a[5],
                     region=a[6], country=a[7], attributes=_unjson(a[8]) or {}, id=a[9])
@@ -443,27 +461,67 @@ class OrderService(Service):
         o.invoice_number = inv[0] if inv else None
         return o
 
-    def _lines(self, oid: int, active_only: bool = True) -> list[Line]:
+    def _lines_reusing(self, oid: int, reuse: Mapping[str, Line]) -> list[Line]:
+        """The active lines, those in `reuse` at their stored position taken from there."""
+        rows = self.q("SELECT id, uuid, position, item_code FROM order_line WHERE order_id = ? "
+                      "AND active = ? ORDER BY position, id", [oid, True]).fetchall()
+        stale = [r[0] for r in rows
+                 if r[1] not in reuse or reuse[r[1]].position != r[2]]
+        fresh = {ln.id: ln for ln in self._lines(oid, only=stale)}
+        reserved = self._reserved([r[0] for r in rows])
+        known = self.desk.catalog.known_codes({r[3] for r in rows})
+        out = []
+        for lid, uuid, _pos, code in rows:
+            line = fresh.get(uuid)
+            if line is None:
+                line = reuse[uuid]
+                qty, listed = reserved.get(lid, ZERO), code in known
+                if line.reserved != qty or line.in_catalogue != listed:
+                    line = replace(line, reserved=qty, in_catalogue=listed)
+            out.append(line)
+        return out
+
+    def _reserved(self, ids: Sequence[int]) -> dict[int, Decimal]:
+        reserved: dict[int, Decimal] = {}
+        for chunk in chunked(ids, 900):
+            for lid, qty in self.q(
+                f"SELECT line_id, SUM(quantity) FROM reservation WHERE active = ? AND line_id IN "
+                f"({marks(len(chunk))}) GROUP BY line_id", [True, *chunk]):
+                reserved[lid] = from_fixed(qty)
+        return reserved
+
+    def _lines(self, oid: int, active_only: bool = True,
+               only: Collection[int] | None = None) -> list[Line]:
+        """The order's lines; `only`: just these (active ones, by row id)."""
+        if only is not None and not only:
+            return []
         # A deleted order shows the lines that were deleted with it, as they were then.
         cond = (" AND active = ?" if active_only else
                 " AND (active = ? OR deleted_op = (SELECT deleted_op FROM orders WHERE id = ?))")
-        rows = self.q(
-            "SELECT id, uuid, position, item_code, description, quantity, unit, unit_price, "
-            "discount, weight, subtotal, tax_amount, total, attributes, active FROM order_line "
-            "WHERE order_id = ?" + cond + " ORDER BY position, id",
-            [oid, True] if active_only else [oid, True, oid]).fetchall()
+        params: list[Any] = [oid, True] if active_only else [oid, True, oid]
+        if only is not None:
+            rows = []
+            for part in chunked(sorted(only), 900):
+                rows += self.q(
+                    "SELECT id, uuid, position, item_code, description, quantity, unit, "
+                    "unit_price, discount, weight, subtotal, tax_amount, total, attributes, "
+                    f"active FROM order_line WHERE order_id = ?{cond} AND id IN "
+                    f"({marks(len(part))})", [*params, *part]).fetchall()
+            rows.sort(key=lambda r: (r[2], r[0]))
+        else:
+            rows = self.q(
+                "SELECT id, uuid, position, item_code, description, quantity, unit, unit_price, "
+                "discount, weight, subtotal, tax_amount, total, attributes, active FROM "
+                "order_line WHERE order_id = ?" + cond + " ORDER BY position, id",
+                params).fetchall()
         taxes: dict[int, list[Tax]] = {}
-        reserved: dict[int, Decimal] = {}
         ids = [r[0] for r in rows]
         for chunk in chunked(ids, 900):
             for lid, name, group, typ, rate in self.q(
                 f'SELECT line_id, name, "group", type, rate FROM line_tax WHERE line_id IN '
                 f"({marks(len(chunk))}) ORDER BY line_id, seq", list(chunk)):
                 taxes.setdefault(lid, []).append(Tax(name, from_fixed(rate), group, typ))
-            for lid, qty in self.q(
-                f"SELECT line_id, SUM(quantity) FROM reservation WHERE active = ? AND line_id IN "
-                f"({marks(len(chunk))}) GROUP BY line_id", [True, *chunk]):
-                reserved[lid] = from_fixed(qty)
+        reserved = self._reserved(ids)
         known = self.desk.catalog.known_codes({r[3] for r in rows})
         return [
             Line(id=r[1], position=r[2], item_code=r[3], description=r[4],
@@ -491,17 +549,55 @@ class OrderService(Service):
         return None
 
     # ---------- update ----------
-    def update(self, doc: Order, expected_version: int | None = None) -> Order:
+    def update(self, doc: Order, expected_version: int | None = None, *,
+               before: Order | None = None) -> Order:
         """Saves the document: header, lines (left out → soft-deleted), parties, attributes.
 
         `expected_version` is the version the caller read; a newer stored version
         raises ConflictError and nothing is written.
+
+        `before`: the order as `get` returned it, unmodified (an editor's loaded copy, not
+        the document being saved). While it is still the stored version the save neither
+        reads the order again to compare nor reads back the lines it did not change: the
+        returned order shares those Line objects with `before`.
         """
         with self.write() as tx:
-            self._update(tx, doc, doc.version if expected_version is None else expected_version)
+            reuse = self.update_within(tx, doc, expected_version, before=before)
+            if reuse is not None:
+                # Read under the write lock: no other save can slip in between and leave a
+                # reused line older than the version read with it.
+                return self.get(doc.id, reuse_lines=reuse)  # type: ignore[arg-type]
         return self.get(doc.id)  # type: ignore[arg-type]
 
-    def _update(self, tx: Tx, doc: Order, expected: int, *, imported: bool = False) -> bool:
+    def update_within(self, tx: Tx, doc: Order, expected_version: int | None = None, *,
+                      before: Order | None = None) -> dict[str, Line] | None:
+        """The writing part of `update`, in the open transaction `tx`.
+
+        Returns the lines of `before` still stored as they are (for `get(reuse_lines=)`
+        later in the same transaction), or None when `before` was not current and not used.
+        """
+        expected = doc.version if expected_version is None else expected_version
+        trusted = before is not None and doc.id is not None and self._current(
+            before, doc, self.order_head(doc.id, lock=True))
+        self._update(tx, doc, expected, before=before if trusted else None)
+        if not trusted or before is None:
+            return None
+        changed = tx.changes.lines
+        return {ln.id: ln for ln in before.lines if ln.id and ln.id not in changed}
+
+    def _current(self, before: Order | None, doc: Order, head: dict[str, Any]) -> bool:
+        """`before` may stand in for reading the order: same order, the stored version, and
+        not the very document (or lines) being saved."""
+        if before is None or before is doc or before.id != head["uuid"] or not before.active:
+            return False
+        if before.version != head["version"] or before.lines is doc.lines:
+            return False
+        mine = {id(ln) for ln in doc.lines}
+        return not any(id(ln) in mine for ln in before.lines)
+
+    def _update(self, tx: Tx, doc: Order, expected: int, *, imported: bool = False,
+                before: Order | None = None) -> bool:
+        """Writes the changes of `doc` (True if any); `before` as in `update`."""
         if not doc.id:
             raise ValidationError("id", None, "an order to update needs its id")
         head = self.order_head(doc.id, lock=True)
@@ -511,8 +607,11 @@ class OrderService(Service):
         if not head["active"]:
             raise LockedError(f"order {head['number']} is deleted: restore it first")
         oid = head["id"]
-        before = self.get(doc.id, full=False)
-        o = clean_order(doc, head["currency"])
+        used = self._current(before, doc, head)
+        if not used:
+            before = self.get(doc.id, full=False)
+        assert before is not None
+        o = clean_order(doc, head["currency"], {ln.id: ln for ln in before.lines if ln.id})
         label = f"Order {head['number']}"
         if o.customer_code != before.customer_code:
             cust = self.desk.catalog.customer_map({o.customer_code}).get(o.customer_code)
@@ -797,12 +896,24 @@ class OrderService(Service):
 
 def _same_line(a: Line, b: Line) -> bool:
     """Unchanged for history and storage (values compared as numbers, 2.50 == 2.5)."""
-    return (a.position == b.position and a.item_code == b.item_code
+    return a.position == b.position and _same_values(a, b)
+
+
+def _same_values(a: Line, b: Line) -> bool:
+    """The stored values of two lines are equal (position aside)."""
+    return (a.item_code == b.item_code
             and a.description == b.description and a.quantity == b.quantity
             and a.unit == b.unit and a.unit_price == b.unit_price and a.discount == b.discount
             and a.attributes == b.attributes
             and [(t.name, t.rate, t.group, t.type) for t in a.taxes]
             == [(t.name, t.rate, t.group, t.type) for t in b.taxes])
+
+
+def _decimals(line: Line) -> bool:
+    """Numbers given as Decimals: 2.5 (a float) equals Decimal('2.5') but must be checked."""
+    return (type(line.quantity) is Decimal and type(line.unit_price) is Decimal
+            and type(line.discount) is Decimal
+            and all(type(t.rate) is Decimal for t in line.taxes))
 
 
 def _json(value: Any) -> str:

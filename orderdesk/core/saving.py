@@ -40,14 +40,15 @@ def finance_edits(base: Sequence[Payment | Shipment], mine: Sequence[Payment | S
 
 
 def save_order(desk: Desk, doc: Order, expected_version: int | None,
-               finance: FinanceEdits | None = None) -> Order:
+               finance: FinanceEdits | None = None, *, before: Order | None = None) -> Order:
     """Creates (no id) or updates `doc` and applies the finance edits, all or nothing.
 
     An update with `expected_version` older than the stored one raises ConflictError before
     anything is written; the document lock of a sent order refuses document changes while
-    payments and shipments still save.
+    payments and shipments still save. `before` is the stored order the editor loaded, as
+    `OrderService.update` takes it: while current, the save reads back only what changed.
     """
-    with write(desk.store, desk.company_id, desk.actor):
+    with write(desk.store, desk.company_id, desk.actor) as tx:
         if doc.id is None:
             new = doc.copy()
             if finance:
@@ -56,9 +57,11 @@ def save_order(desk: Desk, doc: Order, expected_version: int | None,
             uid = desk.orders.create_many([new])[0]
         else:
             uid = doc.id
-            stored = desk.orders.update(doc, expected_version=expected_version)
             if not finance:
-                return stored  # update read it back inside the transaction already
+                # update reads it back inside this transaction (nested writes join it)
+                return desk.orders.update(doc, expected_version=expected_version,
+                                          before=before)
+            reuse = desk.orders.update_within(tx, doc, expected_version, before=before)
             fin = desk.finance
             for p in finance.save_payments:
                 fin.save_payment(uid, p)
@@ -68,6 +71,8 @@ def save_order(desk: Desk, doc: Order, expected_version: int | None,
                 fin.save_shipment(uid, s)
             for sid in finance.remove_shipments:
                 fin.remove(uid, "shipment", sid)
+            # Payments and shipments write no line: the lines update kept stay valid.
+            return desk.orders.get(uid, reuse_lines=reuse)
     return desk.orders.get(uid)
 
 

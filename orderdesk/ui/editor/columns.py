@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any, Callable
 
 from orderdesk.core import validate as v
@@ -12,7 +12,7 @@ from orderdesk.core.docs import (
     ADDRESS_KINDS, CONTACT_KINDS, PAYMENT_METHODS, PAYMENT_STATUSES, SURCHARGE_KINDS, Tax,
 )
 from orderdesk.core.errors import ValidationError
-from orderdesk.core.money import format_taxes, plain
+from orderdesk.core.money import format_taxes, minor_unit, plain
 from orderdesk.core.paste import number, parse_taxes_cell
 from orderdesk.ui.editor.commands import Bad
 
@@ -106,7 +106,9 @@ def show_text(col: Col, value: Any, fmt: Any, currency: str) -> str:
         return value.text
     if value is None:
         return ""
-    if col.kind in ("price", "money"):
+    if col.kind == "price":
+        return price_text(fmt, value, currency)
+    if col.kind == "money":
         return str(fmt.money(value, currency))
     if col.kind == "qty":
         return str(fmt.number(value))
@@ -117,6 +119,21 @@ def show_text(col: Col, value: Any, fmt: Any, currency: str) -> str:
     if col.kind == "bool":
         return ""
     return edit_text(col, value)
+
+
+def price_text(fmt: Any, value: Decimal, currency: str) -> str:
+    """A unit price as money, keeping decimals beyond the currency's (1.482 shows €1.482,
+    not a rounded €1.48 that the line total would then seem to contradict)."""
+    minor = minor_unit(currency) if currency else Decimal("0.01")
+    if not isinstance(value, Decimal) or value == value.quantize(minor):
+        return str(fmt.money(value, currency))
+    shown = str(fmt.money(value.quantize(minor, rounding=ROUND_DOWN), currency))
+    places = -int(minor.as_tuple().exponent)
+    extra = f"{abs(value):f}".partition(".")[2][places:].rstrip("0")
+    if not places:  # a currency without decimals (JPY): the separator comes too
+        extra = str(fmt.number(Decimal("0.5"))).strip("05") + extra
+    last = max(i for i, ch in enumerate(shown) if ch.isdigit())
+    return shown[:last + 1] + extra + shown[last + 1:]
 
 
 LINE_COLUMNS = (

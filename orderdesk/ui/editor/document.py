@@ -50,8 +50,15 @@ class EditorDocument(QObject):
         self.load(order, base)
 
     # ---- loading ----
-    def load(self, order: Order, base: Order | None) -> None:
-        """Replaces everything (open, reload, after a save); the undo history starts anew."""
+    def load(self, order: Order, base: Order | None, *, keep_views: bool = False) -> None:
+        """Replaces everything (open, reload, after a save); the undo history starts anew.
+
+        `keep_views` (after a save): a table whose rows are still the same records, in the
+        same order, repaints in place instead of being reset — the cursor and selection
+        stay where the user left them, and a 1,000-line grid is not laid out anew.
+        """
+        before = {k: self._keys(k) for k in self.models} if keep_views else {}
+        rows_before = {k: list(self.records(k)) for k in before}
         self.base = base
         self.order = order
         self.attrs = [Attr(k, val) for k, val in order.attributes.items()]
@@ -59,14 +66,25 @@ class EditorDocument(QObject):
             line.id = line.id or new_uuid()  # a stable key for merge and undo
         order.lines = [ln for ln in order.lines if ln.active]
         self.bad.clear()
-        self.restored = False  # set when the content came from a recovery file
+        self.restored = False  # content that is in no database as shown: recovered, duplicated
         self.stack.clear()
-        for m in self.models.values():
-            m.reset()
+        for kind, m in self.models.items():
+            keys = before.get(kind)
+            if keys is not None and keys == self._keys(kind):
+                m.repaint_changed(rows_before[kind])
+            else:
+                m.reset()
         self.stack.setClean()
         self.header_changed.emit("")
         self.stage_changed.emit()
         self.changed.emit()
+
+    def _keys(self, kind: str) -> list[Any] | None:
+        """What identifies each row of a table (None: a row without an id yet)."""
+        if kind == "attribute":
+            return [a.key for a in self.attrs]
+        keys = [x.id for x in self.records(kind)]
+        return None if None in keys else keys
 
     # ---- what may change ----
     @property
@@ -171,6 +189,52 @@ class EditorDocument(QObject):
                 where[id(x)] = f"{kind.capitalize()} {i}: "
         return [f"{where[oid]}{field.replace('_', ' ')} “{bad.text}”: {bad.reason}"
                 for (oid, field), bad in self.bad.items() if oid in where]
+
+    def bad_marks(self) -> list[dict[str, Any]]:
+        """The bad cells as JSON values, for the recovery file: where, what was typed, why.
+
+        A record is named by its row (the recovery file keeps every row, see `snapshot`);
+        an attribute by its key.
+        """
+        where: dict[int, tuple[str, Any]] = {id(self.order): ("order", 0)}
+        for kind in _LISTS:
+            for i, x in enumerate(self.records(kind)):
+                where[id(x)] = (kind, i)
+        for a in self.attrs:
+            where[id(a)] = ("attribute", a.key)
+        out = []
+        for (oid, field), bad in self.bad.items():
+            if oid in where:
+                kind, at = where[oid]
+                out.append({"kind": kind, "row" if kind != "attribute" else "key": at,
+                            "field": field, "text": bad.text, "reason": bad.reason})
+        return out
+
+    def restore_marks(self, marks: Sequence[dict[str, Any]]) -> None:
+        """Puts bad cells kept in a recovery file back on the restored document."""
+        for m in marks:
+            kind, field = m.get("kind"), m.get("field")
+            obj: Any = None
+            if kind == "order":
+                obj = self.order
+            elif kind == "attribute":
+                obj = next((a for a in self.attrs if a.key == m.get("key")), None)
+            elif kind in _LISTS and isinstance(m.get("row"), int):
+                rows = self.records(kind)
+                obj = rows[m["row"]] if 0 <= m["row"] < len(rows) else None
+            if obj is not None and isinstance(field, str) and hasattr(obj, field):
+                self.bad[(id(obj), field)] = Bad(str(m.get("text", "")),
+                                                 str(m.get("reason", "")))
+        self.header_changed.emit("")
+        for model in self.models.values():
+            model.reset()
+        self.changed.emit()
+
+    def snapshot(self) -> Order:
+        """Every row as it stands (blank lines too), for the recovery file."""
+        o = fast_copy(self.order)
+        o.attributes = {a.key: a.value for a in self.attrs if a.key}
+        return o
 
     def build(self) -> Order:
         """The edited document as the core takes it (a copy; the editor keeps its own)."""

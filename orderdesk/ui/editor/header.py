@@ -20,6 +20,8 @@ from orderdesk.ui.editor.document import EditorDocument
 NO_DATE = QDate(1900, 1, 1)  # the delivery date picker's "none"
 TEXT_FIELDS = (("reference", 100), ("customer_reference", 100), ("site", 100))
 _BAD_STYLE = "background: #f8d7da; color: #8b0000;"
+_LOCKED_STYLE = ('QLineEdit:read-only, QPlainTextEdit[readOnly="true"], '
+                 'QDateEdit[readOnly="true"] { background: #ececec; color: #3c3c3c; }')
 
 
 class DateField(QDateEdit):
@@ -107,6 +109,7 @@ class HeaderForm(QWidget):
         for d in (self.order_date, self.delivery_date):
             d.editingFinished.connect(doc.next_session)
         doc.header_changed.connect(self.refresh)
+        self.setStyleSheet(_LOCKED_STYLE)
 
     def tab_chain(self) -> list[QWidget]:
         return [self.customer, self.reference, self.customer_reference, self.order_date,
@@ -234,6 +237,10 @@ class HeaderForm(QWidget):
             d.setReadOnly(locked)
         # a new order may still pick its currency; a stored one keeps the company's choice
         self.currency.setReadOnly(locked)
+        # Locked fields look locked (grey), not merely refuse typing.
+        for w in self.tab_chain():
+            w.style().unpolish(w)
+            w.style().polish(w)
 
 
 def _address(d: dict[str, str]) -> Address:

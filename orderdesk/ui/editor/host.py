@@ -47,9 +47,14 @@ class EditorHost(QObject):
         self.editors[e.key] = e
         e.closed.connect(self._closed)
         e.saved.connect(lambda key, ed=e: self._rekey(ed))
-        e.open_document.connect(lambda doc: self.show(self._make(doc)))
+        e.open_document.connect(self._open_copy)
         e.request_new.connect(lambda: self.show(self._make(None)))
         return e
+
+    def _open_copy(self, doc: Order) -> None:
+        e = self._make(doc)
+        e.mark_unsaved()
+        self.show(e)
 
     def show(self, e: OrderEditor) -> OrderEditor:
         e.show()
@@ -122,7 +127,7 @@ class EditorHost(QObject):
         e = self._make(order, base)
         if e.key != entry.key and self.recovery is not None:
             self.recovery.discard(entry.key)
-        e.mark_restored()
+        e.mark_restored(entry.payload.get("bad") or [])
         return self.show(e)
 
 

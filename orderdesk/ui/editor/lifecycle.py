@@ -60,6 +60,7 @@ class LifecycleMixin:
                          "invoice_number"):
                 setattr(o, name, getattr(fresh, name))
         self.doc.base.payments, self.doc.base.shipments = fresh.payments, fresh.shipments
+        self.doc.base.totals = fresh.totals  # shown again once the edits are undone
         self.doc.stage_changed.emit()
 
     def send(self) -> None:

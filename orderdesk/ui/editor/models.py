@@ -23,8 +23,11 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 BAD_BRUSH = QBrush(QColor("#f8d7da"))
 BAD_TEXT = QBrush(QColor("#8b0000"))
+FIGURE_BRUSH = QBrush(QColor(0, 0, 0, 10))
 _NUMERIC = ("qty", "price", "money", "percent")
 LINE_MIME = "application/x-orderdesk-line-rows"
+_ANSWERED = frozenset((R.DisplayRole, R.EditRole, R.CheckStateRole, R.BackgroundRole,
+                       R.ForegroundRole, R.ToolTipRole))
 
 
 class RecordsModel(QAbstractTableModel):
@@ -34,6 +37,7 @@ class RecordsModel(QAbstractTableModel):
         super().__init__(doc)
         self.doc, self.kind = doc, kind
         self.columns: tuple[Col, ...] = PARTY_COLUMNS.get(kind, ())
+        self._shown: dict[tuple[str, str, str], str] = {}  # (kind, value, currency) → text
 
     # ---- reading ----
     def rows(self) -> list[Any]:
@@ -57,19 +61,24 @@ class RecordsModel(QAbstractTableModel):
         return self.rows()[row]
 
     def data(self, index: Index, role: int = R.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+        # Painting asks ~7 roles of every visible cell: the cheap answers come first.
+        rows, r, c = self.rows(), index.row(), index.column()
+        if not 0 <= r < len(rows) or not 0 <= c < len(self.columns):
             return None
-        col = self.columns[index.column()]
-        obj = self.obj(index.row())
-        value = self.doc.raw_value(obj, col.field)
-        if role == R.DisplayRole:
-            return show_text(col, value, self.doc.fmt, self.doc.order.currency)
-        if role == R.EditRole:
-            return edit_text(col, value)
-        if role == R.CheckStateRole and col.kind == "bool":
-            return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+        col = self.columns[c]
         if role == R.TextAlignmentRole:
             return RIGHT if col.kind in _NUMERIC else LEFT
+        if role not in _ANSWERED:
+            return None
+        value = self.doc.raw_value(rows[r], col.field)
+        if role == R.DisplayRole:
+            return self.show(col, value)
+        if role == R.EditRole:
+            return edit_text(col, value)
+        if role == R.CheckStateRole:
+            if col.kind != "bool":
+                return None
+            return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
         if isinstance(value, Bad):
             if role == R.BackgroundRole:
                 return BAD_BRUSH
@@ -78,6 +87,19 @@ class RecordsModel(QAbstractTableModel):
             if role == R.ToolTipRole:
                 return f"{col.title}: {value.reason}"
         return None
+
+    def show(self, col: Col, value: Any) -> str:
+        """A cell's text; numbers are formatted once per distinct value (babel is slow)."""
+        currency = self.doc.order.currency
+        if col.kind not in _NUMERIC or isinstance(value, Bad) or value is None:
+            return show_text(col, value, self.doc.fmt, currency)
+        key = (col.kind, str(value), currency)
+        text = self._shown.get(key)
+        if text is None:
+            if len(self._shown) > 20000:
+                self._shown.clear()
+            text = self._shown[key] = show_text(col, value, self.doc.fmt, currency)
+        return text
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -93,6 +115,8 @@ class RecordsModel(QAbstractTableModel):
         if not index.isValid() or not self.flags(index) & (
                 Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable):
             return False
+        if value is None:
+            return False  # a view clearing cells (setItemData with empty values)
         col = self.columns[index.column()]
         obj = self.obj(index.row())
         if role == R.CheckStateRole and col.kind == "bool":
@@ -148,6 +172,17 @@ class RecordsModel(QAbstractTableModel):
         self.beginResetModel()
         self.endResetModel()
 
+    def repaint_changed(self, old: Sequence[Any]) -> None:
+        """The rows are the same records as `old` (now other objects): the cells of those
+        whose values differ repaint; a save that changed no line repaints no line."""
+        rows = self.rows()
+        changed = [i for i, (a, b) in enumerate(zip(old, rows)) if a != b]
+        if changed:
+            first, last = changed[0], changed[-1]
+            self.dataChanged.emit(self.index(first, 0),
+                                  self.index(last, self.columnCount() - 1))
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, first, last)
+
 
 class LinesModel(RecordsModel):
     """The lines grid: editable fields, then the live line figures (the core's rounding)."""
@@ -171,15 +206,18 @@ class LinesModel(RecordsModel):
         return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = R.DisplayRole) -> Any:
-        c = index.column()
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+        c, r = index.column(), index.row()
+        if not 0 <= r < self.rowCount():
             return None
         if c < len(self.columns):
-            line: Line = self.obj(index.row())
+            line: Line = self.obj(r)
             if self.stock is not None:
                 flag = self.stock.data(line, self.columns[c].field, role)
                 if flag is not None:
                     return flag
+            if role == R.ToolTipRole and c == 1 and line.description and not isinstance(
+                    self.doc.raw_value(line, "description"), Bad):
+                return line.description  # the column is narrower than most descriptions
             if c == 0 and not line.in_catalogue and not isinstance(
                     self.doc.raw_value(line, "item_code"), Bad):
                 if role == R.ToolTipRole:
@@ -191,18 +229,22 @@ class LinesModel(RecordsModel):
             return super().data(index, role)
         if role == R.TextAlignmentRole:
             return RIGHT
-        if role == R.DisplayRole:
-            line = self.obj(index.row())
+        if role == R.DisplayRole and c < self.columnCount():
+            line = self.obj(r)
             a = line_amounts(line, self.doc.order.currency)
             value = (a.subtotal, a.tax, a.total)[c - len(self.columns)]
             return self.doc.fmt.money(value, self.doc.order.currency)
         if role == R.BackgroundRole:
-            return QBrush(QColor(0, 0, 0, 10))  # computed: visibly not a field
+            return FIGURE_BRUSH  # computed: visibly not a field
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            # Drops land between rows (the root takes them), never on a line.
+            return (Qt.ItemFlag.ItemIsDropEnabled if self.doc.editable("line")
+                    else Qt.ItemFlag.NoItemFlags)
         f = super().flags(index)
-        if index.isValid() and self.doc.editable("line"):
+        if self.doc.editable("line"):
             f |= Qt.ItemFlag.ItemIsDragEnabled
         return f
 
@@ -236,7 +278,8 @@ class LinesModel(RecordsModel):
 
     def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                      parent: Index) -> bool:
-        if action != Qt.DropAction.MoveAction or not data.hasFormat(LINE_MIME):
+        if (action != Qt.DropAction.MoveAction or not data.hasFormat(LINE_MIME)
+                or not self.doc.editable("line")):
             return False
         rows = [int(x) for x in bytes(data.data(LINE_MIME).data()).decode().split(",") if x]
         target = row if row >= 0 else (parent.row() if parent.isValid() else self.rowCount())

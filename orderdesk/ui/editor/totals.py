@@ -26,7 +26,7 @@ class TotalsPanel(QGroupBox):
         self.grid.setHorizontalSpacing(16)
         outer.addLayout(self.grid)
         outer.addStretch(1)
-        self.setMinimumWidth(250)
+        self.setMinimumWidth(270)
 
     def show_totals(self, t: Totals) -> None:
         while self.grid.count():
@@ -56,8 +56,8 @@ class TotalsPanel(QGroupBox):
             ("Paid", m(t.paid), ""),
             ("Balance", m(t.balance), "sum"),
             ("Paid in full", "yes" if t.is_paid else "no", ""),
-            ("Lines", f"{t.line_count:,} · quantity {self.fmt.number(t.total_quantity)}",
-             "small"),
+            ("Lines", f"{t.line_count:,}", "small"),
+            ("Quantity", self.fmt.number(t.total_quantity), "small"),
         ]
         for r, (name, value, style) in enumerate(rows):
             if name == "-":
@@ -75,7 +75,7 @@ class TotalsPanel(QGroupBox):
                     f = lab.font()
                     f.setBold(True)
                     if style == "big":
-                        f.setPointSizeF(f.pointSizeF() * 1.25)
+                        f.setPointSizeF(f.pointSizeF() * 1.15)
                     lab.setFont(f)
             elif style == "small":
                 left.setIndent(12)  # a breakdown row: indented under the tax total

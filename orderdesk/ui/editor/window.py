@@ -1,4 +1,4 @@
-"""The order editor window: header, lines, parties, totals, actions, save, recovery."""
+"""The order editor window: header, lines, parties, totals and actions (saving in persist.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from typing import Any, Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate, QApplication, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget,
-    QVBoxLayout, QWidget,
+    QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
-from orderdesk.core import ConflictError, Desk, Order, OrderDeskError
-from orderdesk.core.recovery import RecoveryStore, order_to_json
-from orderdesk.core.saving import FinanceEdits, save_order
+from orderdesk.core import Desk, Order
+from orderdesk.core.recovery import RecoveryStore
 from orderdesk.ui.dialogs import Ui
 from orderdesk.ui.editor.actions import STATUS_OF, E, EditorActions
 from orderdesk.ui.editor.columns import PARTY_TITLES
@@ -24,10 +23,12 @@ from orderdesk.ui.editor.header import HeaderForm
 from orderdesk.ui.editor.lifecycle import LifecycleMixin
 from orderdesk.ui.editor.lines import LineOps
 from orderdesk.ui.editor.parties import PartyPanel
+from orderdesk.ui.editor.persist import PersistMixin
 from orderdesk.ui.editor.totals import TotalsPanel
 from orderdesk.ui.fmt import Formatter
 
 RECOVERY_DELAY_MS = 1500  # debounce: a burst of typing writes one recovery file
+FIT_CAPS = {"item_code": 150, "unit": 60, "unit_price": 100, "taxes": 125, "attributes": 100}
 
 
 class Prompts:
@@ -42,7 +43,7 @@ class Prompts:
         return {B.Save: "save", B.Discard: "discard"}.get(B(box.exec()), "cancel")
 
 
-class OrderEditor(LifecycleMixin, QMainWindow):
+class OrderEditor(PersistMixin, LifecycleMixin, QMainWindow):
     """One order (stored or new) in its own window; `key` names it among open editors."""
 
     open_document = Signal(object)  # an unsaved Order to open in a new editor (duplicate)
@@ -77,11 +78,16 @@ class OrderEditor(LifecycleMixin, QMainWindow):
         self.grid = Grid(self.doc.lines, self.delegate, "lines_grid")
         self.grid.setDragDropMode(Grid.DragDropMode.InternalMove)
         self.grid.setDragEnabled(True)
+        self.grid.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.grid.setDropIndicatorShown(True)
+        # A table view "moves" by clearing the dragged cells after the drop; the model has
+        # already moved the lines, so the view must leave the cells alone.
+        self.grid.setDragDropOverwriteMode(False)
         hh = self.grid.horizontalHeader()
         hh.setStretchLastSection(False)
         for c in range(len(self.doc.lines.columns), self.doc.lines.columnCount()):
             hh.resizeSection(c, self.fontMetrics().horizontalAdvance("€00,000.00") + 12)
-        hh.resizeSection(1, 190)  # descriptions are long: a tooltip-free glance, not all of it
+        self._fit_columns()
         self.doc.lines.lookup = self.item
         self.ops = LineOps(self.doc, self.grid, self.item, self._report)
         self.grid.add_row = self.ops.add
@@ -105,6 +111,7 @@ class OrderEditor(LifecycleMixin, QMainWindow):
         self._recovery_timer.timeout.connect(self.write_recovery)
         self._totals_timer = QTimer(self, singleShot=True, interval=0)
         self._totals_timer.timeout.connect(self._show_totals)
+        self._shown: Any = None  # the totals on show
         self.header.refresh()
         self._show_totals()
         self._stage_changed()
@@ -139,7 +146,7 @@ class OrderEditor(LifecycleMixin, QMainWindow):
         split.addWidget(self.tabs)
         split.addWidget(self.totals)
         split.setStretchFactor(0, 1)
-        split.setSizes([1000, 270])
+        split.setSizes([1000, 280])
         lay.addWidget(split, 1)
         self.setCentralWidget(central)
         chain = self.header.tab_chain() + [self.grid]
@@ -226,6 +233,20 @@ class OrderEditor(LifecycleMixin, QMainWindow):
         if self.bridge is not None:
             self.bridge.changed.connect(self._on_changes)
 
+    def _fit_columns(self) -> None:
+        """Codes, units, prices, taxes and attributes as wide as the first rows need (up to a
+        cap); the description takes the width that is left."""
+        m, hh = self.doc.lines, self.grid.horizontalHeader()
+        fm, rows = self.grid.fontMetrics(), min(m.rowCount(), 60)  # what the first screens show
+        for c, col in enumerate(m.columns):
+            cap = FIT_CAPS.get(col.field)
+            if cap is None:
+                continue
+            texts = [str(m.data(m.index(r, c)) or "") for r in range(rows)]
+            wanted = max([fm.horizontalAdvance(t) + 18 for t in texts] + [hh.sectionSize(c)])
+            hh.resizeSection(c, min(wanted, cap))
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
     # ---- helpers ----
     def item(self, code: str) -> Any:
         if self._catalogue is None:
@@ -270,7 +291,14 @@ class OrderEditor(LifecycleMixin, QMainWindow):
         self._update_title()
 
     def _show_totals(self) -> None:
-        self.totals.show_totals(self.doc.totals())
+        d, base = self.doc, self.doc.base
+        # Unchanged since loaded or saved: the core's own totals of the stored order (a
+        # 1,000-line order need not be figured again on open and after each save).
+        t = (base.totals if base is not None and base.totals is not None and not d.dirty
+             and d.order.id == base.id else d.totals())
+        if t != self._shown:
+            self._shown = t
+            self.totals.show_totals(t)
         problems = self.doc.problems()
         self.problems_label.setText(
             "" if not problems else "Fix before saving: " + " · ".join(problems[:5])
@@ -306,133 +334,6 @@ class OrderEditor(LifecycleMixin, QMainWindow):
         self.header.refresh()
         self._update_actions()
         self._update_title()
-
-    # ---- saving ----
-    def commit_editing(self) -> None:
-        """Finishes an open cell editor so its value is part of what is saved."""
-        w = QApplication.focusWidget()
-        for grid in [self.grid, *(p.grid for p in self.panels.values())]:
-            if w is not None and grid.isAncestorOf(w) and grid.state() == Grid.State.EditingState:
-                grid.commitData(w)
-                grid.closeEditor(w, QAbstractItemDelegate.EndEditHint.NoHint)
-        self.doc.next_session()
-
-    def save(self) -> bool:
-        """Writes the document through the core in one transaction; True when stored."""
-        self.commit_editing()
-        problems = self.doc.problems()
-        if problems:
-            self.ui.error(self, "Cannot save yet", "Fix these first:\n" + "\n".join(problems))
-            return False
-        if not self.doc.dirty and not self.doc.is_new:
-            return True
-        mine = self.doc.build()
-        base = self.doc.base
-        return self._store(mine, base.version if base else None, self.doc.finance())
-
-    def _store(self, doc: Order, expected: int | None, fin: FinanceEdits) -> bool:
-        try:
-            stored = save_order(self.desk, doc, expected, fin)
-        except ConflictError as e:
-            return self._conflict(e, doc, fin)
-        except OrderDeskError as e:
-            self.ui.error(self, "Order not saved", str(e))
-            return False
-        old_key = self.key
-        self.key = stored.id or self.key
-        self._loaded(stored)
-        if self.recovery is not None:
-            self.recovery.discard(old_key)
-        self.statusBar().showMessage(f"Order {stored.number} saved (version {stored.version})",
-                                     5000)
-        self.saved.emit(self.key)
-        return True
-
-    def _conflict(self, error: ConflictError, mine: Order, fin: FinanceEdits) -> bool:
-        from orderdesk.core.merge import keep_mine, merge
-        from orderdesk.ui.editor.conflict import KEEP_MINE, MERGE, RELOAD, ConflictDialog
-
-        theirs = self.desk.orders.get(mine.id)  # type: ignore[arg-type]
-        base = self.doc.base or theirs
-        result = merge(base, mine, theirs)
-        dlg = ConflictDialog(error, result, self)
-        if not self.ui.run_dialog(dlg) or dlg.choice is None:
-            return False
-        if dlg.choice == RELOAD:
-            self._loaded(theirs)
-            if self.recovery is not None:
-                self.recovery.discard(self.key)
-            return True
-        if dlg.choice == MERGE and result.merged is not None:
-            return self._store(result.merged, theirs.version, fin)
-        if dlg.choice == KEEP_MINE:
-            return self._store(keep_mine(mine, theirs), theirs.version, fin)
-        return False
-
-    def _loaded(self, stored: Order) -> None:
-        self.doc.load(fast_copy(stored), stored)
-        self._catalogue = None  # the catalogue may have changed meanwhile
-
-    def save_and_new(self) -> None:
-        if self.save():
-            self.request_new.emit()
-
-    def duplicate_order(self) -> None:
-        from orderdesk.core.fields import new_uuid
-
-        doc = self.doc.build()
-        doc.id = doc.number = doc.reference = doc.invoice_number = None
-        doc.stage, doc.status, doc.version, doc.active = "draft", None, 0, True
-        doc.payments, doc.shipments = [], []
-        for line in doc.lines:
-            line.id, line.reserved = new_uuid(), type(line.reserved)(0)
-        for x in (*doc.addresses, *doc.contacts, *doc.surcharges):
-            x.id = None
-        self.open_document.emit(doc)
-
-    def reload(self) -> None:
-        if self.doc.is_new:
-            return
-        if self.doc.dirty and not self.ui.confirm(self, "Reload", "Drop your unsaved changes "
-                                                  "and read the order again?", "Reload"):
-            return
-        self._loaded(self.desk.orders.get(self.doc.order.id))  # type: ignore[arg-type]
-        if self.recovery is not None:
-            self.recovery.discard(self.key)
-
-    # ---- recovery ----
-    def write_recovery(self) -> None:
-        if self.recovery is None:
-            return
-        if not self.doc.dirty:
-            self.recovery.discard(self.key)
-            return
-        base = self.doc.base
-        self.recovery.save(self.key, {
-            "order": order_to_json(self.doc.build()),
-            "base": order_to_json(base) if base else None,
-            "db": str(self.desk.store.target), "company_id": self.desk.company_id,
-            "title": self.windowTitle().replace("[*]", ""),
-        })
-
-    def mark_restored(self) -> None:
-        """The content came from a recovery file: unsaved until the user saves it."""
-        self.doc.restored = True
-        self._update_title()
-        self.statusBar().showMessage("Restored unsaved changes: save them (Ctrl+S) to keep them")
-        self.write_recovery()
-
-    def _on_changes(self, changes: Any) -> None:
-        oid = self.doc.order.id
-        if oid is None or changes.company_id != self.desk.company_id or oid not in changes.orders:
-            return
-        if self.doc.dirty:
-            self.statusBar().showMessage("Someone else changed this order: saving will show "
-                                         "their changes beside yours", 10000)
-            return
-        fresh = self.desk.orders.get(oid)
-        if fresh.version != (self.doc.base.version if self.doc.base else -1):
-            self._loaded(fresh)
 
     # ---- closing ----
     def closeEvent(self, event: QCloseEvent) -> None:

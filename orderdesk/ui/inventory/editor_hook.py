@@ -77,7 +77,12 @@ class StockFlags(QObject):
 
     def stored(self, line: Any) -> bool:
         base = self.editor.doc.base
-        return bool(line.id) and base is not None and any(b.id == line.id for b in base.lines)
+        if base is None or not line.id:
+            return False
+        # One set per loaded document, not a scan of every line for every line.
+        if getattr(self, "_ids_of", None) is not base:
+            self._ids_of, self._ids = base, {b.id for b in base.lines}
+        return line.id in self._ids
 
     def problem(self, line: Any) -> str:
         """Why the line is flagged, or '' (new, unsaved lines are not flagged)."""

@@ -32,10 +32,12 @@ def main(db: str, company: str, uid: str, directory: str) -> None:
     m = e.doc.lines
     m.setData(m.index(0, 2), "77")
     e.ops.paste("PIPE-CU-22\t\t3\n")
+    m.setData(m.index(1, 5), "150")  # a bad discount: kept marked in the recovery file
 
     def poll() -> None:
         entry = rec.load(uid)
-        if entry is not None and entry.payload["order"]["site"] == "Recovered yard":
+        if (entry is not None and entry.payload["order"]["site"] == "Recovered yard"
+                and entry.payload.get("bad")):
             os.write(1, b"ready\n")
             timer.stop()
 

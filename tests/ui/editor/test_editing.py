@@ -53,11 +53,6 @@ def test_paste_tab_separated_rows_is_one_undo_step(open_editor: Callable[..., Or
     assert [ln.item_code for ln in edesk.orders.get(e.doc.order.id).lines][-1] == "ODD\tONE"  # type: ignore[arg-type]
 
 
-def test_paste_reports_bad_cells(open_editor: Callable[..., OrderEditor], answers: Answers
-                                 ) -> None:
-    e = open_editor(None)
-    n = e.ops.paste("A-1\tfirst\t2\nB-2\tsecond\tlots\n")
-    assert n == 1 and "row 2, quantity “lots”" in answers.errors[0]
 
 
 def test_totals_shown_equal_the_core(open_editor: Callable[..., OrderEditor],
@@ -175,3 +170,13 @@ def test_customer_brings_its_addresses_and_parties_save(open_editor: Callable[..
     assert o.contacts[0].value == "buyer@acme.example" and o.attributes == {"dock": "4"}
     assert o.surcharges[0].amount == Decimal("9.9") and o.shipments[0].tracking_number == "1Z999"
     assert o.totals is not None and o.totals.is_paid and o.totals.balance == 0
+
+
+def test_unit_prices_show_every_decimal(open_editor: Callable[..., OrderEditor],
+                                        edesk: Desk) -> None:
+    o = sample_order(lines=2)
+    o.lines[0].unit_price = Decimal("1.482")
+    e = open_editor(edesk.orders.create(o).id)
+    m = e.doc.lines
+    assert m.data(m.index(0, 4)) == "€1.482" and m.data(m.index(1, 4)) == "€0.35"
+    assert m.data(m.index(0, 1), 3) == "Bolt 1"  # the full description as a tooltip

@@ -55,10 +55,17 @@ def test_recovery_after_the_process_is_killed(qtbot: Any, ui_store: Store, edesk
     assert e.doc.order.site == "Recovered yard" and e.header.site.text() == "Recovered yard"
     assert [ln.item_code for ln in e.doc.order.lines] == ["BOLT-M12", "BOLT-M12", "PIPE-CU-22"]
     assert e.doc.order.lines[0].quantity == 77
+    m = e.doc.lines
+    bad = m.index(1, 5)  # the discount typed bad before the kill is marked again
+    assert m.data(bad) == "150" and "must not exceed 100" in m.data(bad, Qt.ItemDataRole.ToolTipRole)
+    assert m.data(bad, Qt.ItemDataRole.BackgroundRole) is not None
     assert edesk.orders.get(uid).site == ""  # nothing reached the database by itself
+    assert not e.save() and "Line 2: discount “150”" in answers.errors[-1]
+    m.setData(bad, "15")
     assert e.save()
     stored = edesk.orders.get(uid)
     assert stored.site == "Recovered yard" and len(stored.lines) == 3
+    assert stored.lines[1].discount == 15
     assert host.pending() == []  # saved: the recovery file is gone
     e.close()
 
