@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from orderdesk.core.base import chunked, marks
 from orderdesk.core.fields import ts_parse
@@ -15,6 +15,7 @@ from orderdesk.core.money import from_fixed
 
 if TYPE_CHECKING:
     from orderdesk.core.desk import Desk
+    from orderdesk.core.listing import OrderQuery
 
 # SQLite allows 999 parameters in old builds; stay well below with the company id added.
 _CHUNK = 500
@@ -176,6 +177,99 @@ def line_owners(desk: Desk, line_ids: Iterable[str]) -> dict[str, str | None]:
     return out
 
 
+# ---------- raw rows for exports: stored values as the database holds them ----------
+
+# Money, quantities and rates are the stored fixed-point integers (four decimals), dates
+# ISO text, timestamps the stored UTC text: exports format them without Decimal objects.
+EXPORT_ORDER_COLS = (
+    "o.id, o.uuid, o.number, o.reference, o.customer_reference, o.customer_code, "
+    "o.customer_name, o.order_date, o.delivery_date, o.site, o.currency, o.stage, o.status, "
+    "o.notes, o.active, o.line_count, o.total_quantity, o.products_total, o.surcharges_total, "
+    "o.tax_total, o.grand_total, o.paid, o.balance, o.created_at, o.updated_at"
+)
+EXPORT_LINE_COLS = (
+    "l.id, l.uuid, o.uuid, o.reference, o.currency, l.position, l.item_code, l.description, "
+    "l.quantity, l.unit, l.unit_price, l.discount, l.active, l.subtotal, l.tax_amount, l.total"
+)
+# Lines an export shows: an active order's active lines, a deleted order's deleted with it.
+_SHOWN_LINES = "(l.active = ? OR (o.active = ? AND l.deleted_op = o.deleted_op))"
+
+
+def order_chunks(desk: Desk, query: OrderQuery, size: int = 1000
+                 ) -> Iterator[list[tuple[Any, ...]]]:
+    """Raw export rows (EXPORT_ORDER_COLS) of the orders a list query matches, in its order.
+
+    One keyset query per chunk of `size`, so memory stays flat whatever the count.
+    """
+    from orderdesk.core.listing import SORTABLE
+
+    listing = desk.listing
+    if query.sort not in SORTABLE:
+        raise ValueError(f"{query.sort!r} is not a sortable column")
+    frm, where, params = listing._source(query, join_search=listing._few_hits(query))
+    op, direction = ("<", "DESC") if query.descending else (">", "ASC")
+    sql = (f"SELECT {EXPORT_ORDER_COLS}, o.{query.sort} FROM {frm} WHERE {where}{{after}} "
+           f"ORDER BY o.{query.sort} {direction}, o.id {direction} LIMIT ?")
+    after: list[Any] = []
+    while True:
+        cond = f" AND (o.{query.sort}, o.id) {op} (?, ?)" if after else ""
+        rows = desk.store.execute(sql.format(after=cond), [*params, *after, size]).fetchall()
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        after = [rows[-1][-1], rows[-1][0]]  # the stored sort value itself: no conversion
+
+
+def order_rows(desk: Desk, uuids: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Raw export rows of these orders of the company, in the order given (unknown skipped)."""
+    found: dict[str, tuple[Any, ...]] = {}
+    for chunk in chunked(list(uuids), _CHUNK):
+        for r in desk.store.execute(
+                f"SELECT {EXPORT_ORDER_COLS} FROM orders o WHERE o.company_id = ? AND o.uuid IN "
+                f"({marks(len(chunk))})", [desk.company_id, *chunk]):
+            found[r[1]] = r
+    return [found[u] for u in uuids if u in found]
+
+
+def line_rows(desk: Desk, order_ids: Sequence[int]
+              ) -> tuple[list[tuple[Any, ...]], dict[int, list[tuple[str, int]]]]:
+    """Raw export rows (EXPORT_LINE_COLS, then the order's id) of these orders (internal
+    ids), grouped in the order given and by position within each order; and each line's
+    (name, fixed rate) taxes by line id, in their order."""
+    lines: list[tuple[Any, ...]] = []
+    taxes: dict[int, list[tuple[str, int]]] = {}
+    for chunk in chunked(list(order_ids), _CHUNK):
+        ids = marks(len(chunk))
+        pairs = list(zip(chunk, chunk[1:]))
+        # Chunks come in id order either way round when the export follows creation
+        # order (numbers): then SQL sorts them as wanted; otherwise they are regrouped.
+        ascending = all(a < b for a, b in pairs)
+        descending = not ascending and all(a > b for a, b in pairs)
+        rows = desk.store.execute(
+            f"SELECT {EXPORT_LINE_COLS}, l.order_id FROM orders o JOIN order_line l ON "
+            f"l.order_id = o.id WHERE o.id IN ({ids}) AND {_SHOWN_LINES} ORDER BY l.order_id"
+            f"{' DESC' if descending else ''}, l.position, l.id", [*chunk, True, False]).fetchall()
+        for lid, name, rate in desk.store.execute(
+                f"SELECT t.line_id, t.name, t.rate FROM line_tax t JOIN order_line l ON "
+                f"l.id = t.line_id JOIN orders o ON o.id = l.order_id WHERE o.id IN ({ids}) "
+                f"AND {_SHOWN_LINES} ORDER BY t.line_id, t.seq", [*chunk, True, False]):
+            got = taxes.get(lid)
+            if got is None:
+                taxes[lid] = [(name, rate)]
+            else:
+                got.append((name, rate))
+        if ascending or descending:
+            lines += rows
+            continue
+        by_order: dict[int, list[tuple[Any, ...]]] = {}
+        for r in rows:
+            by_order.setdefault(r[-1], []).append(r)
+        for oid in chunk:
+            lines += by_order.get(oid, ())
+    return lines, taxes
+
+
 def new_uuids(count: int) -> list[str]:
     """`count` fresh version-7 UUIDs as `fields.new_uuid` makes them, in ascending order.
 
@@ -196,5 +290,8 @@ def new_uuids(count: int) -> list[str]:
     return out
 
 
-__all__ = ["LineRecord", "OrderRecord", "find_orders", "line_owners", "line_records",
-           "new_uuids", "numbers_in_use", "order_ids_taken", "order_records"]
+__all__ = [
+    "EXPORT_LINE_COLS", "EXPORT_ORDER_COLS", "LineRecord", "OrderRecord", "find_orders",
+    "line_owners", "line_records", "line_rows", "new_uuids", "numbers_in_use", "order_chunks",
+    "order_ids_taken", "order_records", "order_rows",
+]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from orderdesk.core.errors import ConflictError
 from orderdesk.core.tx import write
-from orderdesk.exchange.columns import ExchangeError, Progress, check_progress
+from orderdesk.exchange.columns import ExchangeError, Progress, check_progress, gc_paused
 from orderdesk.exchange.plan import ImportPlan, Update
 
 if TYPE_CHECKING:
@@ -15,6 +16,12 @@ if TYPE_CHECKING:
     from orderdesk.core.docs import Order
 
 BATCH = 2000  # orders per create_many call: bounded memory for history rows
+# SQLite page cache while a large import writes, in KiB. The orders table carries a
+# (company, column, id) index per sortable column: new orders land at scattered places in
+# each, and with the default 2 MB cache those pages are written out to the WAL and read
+# back many times within the one transaction (100,000 orders: 9.6 s of inserts, not 3.5 s).
+IMPORT_CACHE_KIB = 131072
+_LARGE_IMPORT = 5000  # orders (new or updated) from which the cache is raised
 
 
 class ImportRefused(ExchangeError):
@@ -42,14 +49,17 @@ def apply_import(desk: Desk, plan: ImportPlan, progress: Progress | None = None)
     total = len(plan.creates) + len(plan.updates)
     updated = 0
     if plan.changes_anything:
-        with write(desk.store, desk.company_id, desk.actor) as tx:
+        with gc_paused(), _page_cache(desk, plan), \
+                write(desk.store, desk.company_id, desk.actor) as tx:
             check_progress(progress, 0, total)
             if plan.customers:
                 desk.catalog.create_customers(plan.customers)
             done = 0
             for i in range(0, len(plan.creates), BATCH):
                 chunk = plan.creates[i:i + BATCH]
-                desk.orders.create_many(chunk, imported=True)
+                # The plan built each document as clean_order returns it, from values
+                # checked with the core's validators: the core does not check them again.
+                desk.orders.create_many(chunk, imported=True, prevalidated=True)
                 tx.flush()  # history rows go out per batch instead of piling up
                 done += len(chunk)
                 check_progress(progress, done, total)
@@ -62,6 +72,21 @@ def apply_import(desk: Desk, plan: ImportPlan, progress: Progress | None = None)
                     check_progress(progress, done, total)
     return ImportResult(len(plan.creates), updated, plan.unchanged_orders + len(plan.updates)
                         - updated, plan.lines, len(plan.customers))
+
+
+@contextmanager
+def _page_cache(desk: Desk, plan: ImportPlan) -> Iterator[None]:
+    """A large page cache on this connection for the length of a large SQLite import."""
+    if not desk.store.is_sqlite or len(plan.creates) + len(plan.updates) < _LARGE_IMPORT:
+        yield
+        return
+    before = desk.store.execute("PRAGMA cache_size").fetchone()[0]
+    desk.store.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # The cache is freed as it shrinks back (the pages stay in the file and the WAL).
+        desk.store.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _update(desk: Desk, u: Update, files: str) -> bool:

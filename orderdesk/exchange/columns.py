@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from contextlib import contextmanager
@@ -106,6 +107,23 @@ def parse_bool(text: str) -> bool:
 def check_progress(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None and progress(done, total) is False:
         raise Cancelled("cancelled; nothing was written")
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pauses Python's cycle collector for a bulk import step.
+
+    An import builds a few million acyclic objects (rows, documents, parameter tuples) that
+    all stay alive until it ends; each full collection walks all of them again, which cost
+    half of the planning time of 600,000 rows. Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from orderdesk.core.bulk import LineRecord, OrderRecord, line_records, order_records
 from orderdesk.core.listing import OrderQuery
+from orderdesk.exchange.raw_cells import iter_rows, line_csv, order_csv
 from orderdesk.exchange.columns import (
     LINE_COLUMNS, LINE_COMPUTED, LINES_FILE, ORDER_COLUMNS, ORDER_COMPUTED, ORDERS_FILE,
     Progress, atomic_output, bool_text, check_progress, format_taxes, neutralise, plain,
@@ -114,8 +115,8 @@ def export_csv(desk: Desk, selection: Selection, out_path: str | os.PathLike[str
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             w = _csv_writer(f)
             w.writerow(ORDER_HEADER)
-            for orders, _ in iter_records(desk, selection, progress, with_lines=False):
-                w.writerows(order_text(o) for o in orders)
+            for orders, _, _ in iter_rows(desk, selection, progress, with_lines=False):
+                w.writerows(map(order_csv, orders))
                 count += len(orders)
     return count
 
@@ -137,9 +138,9 @@ def export_zip(desk: Desk, selection: Selection, out_path: str | os.PathLike[str
                     f = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
                     ow = _csv_writer(f)
                     ow.writerow(ORDER_HEADER)
-                    for orders, lines in iter_records(desk, selection, progress):
-                        ow.writerows(order_text(o) for o in orders)
-                        lw.writerows(line_text(ln) for ln in lines)
+                    for orders, lines, taxes in iter_rows(desk, selection, progress):
+                        ow.writerows(map(order_csv, orders))
+                        lw.writerows([line_csv(ln, taxes) for ln in lines])
                         n_orders += len(orders)
                         n_lines += len(lines)
                     f.flush()

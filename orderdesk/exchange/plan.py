@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from orderdesk.core.bulk import (
-    LineRecord, OrderRecord, find_orders, line_owners, line_records, numbers_in_use,
+    LineRecord, OrderRecord, find_orders, line_owners, line_records, new_uuids, numbers_in_use,
     order_ids_taken, order_records,
 )
 from orderdesk.core.docs import Line, Order, Tax
-from orderdesk.core.fields import new_uuid
 from orderdesk.core.money import ZERO
-from orderdesk.exchange.columns import Progress, check_progress
+from orderdesk.exchange.columns import Progress, check_progress, gc_paused
 from orderdesk.exchange.reader import FileRefused, ORDERS, Problem, Table, open_tables
-from orderdesk.exchange.rows import LINE_PARSERS, ORDER_PARSERS, Row, parse_row
+from orderdesk.exchange.rows import LINE_PARSERS, ORDER_PARSERS, Row, parse_rows
 
 if TYPE_CHECKING:
     from orderdesk.core.desk import Desk
@@ -84,6 +83,12 @@ def plan_import(desk: Desk, paths: Sequence[str | os.PathLike[str]],
     `progress(rows_read, 0)` is called while reading (the total is unknown); returning
     False raises Cancelled. Nothing is written: pass the plan to `apply_import`.
     """
+    with gc_paused():
+        return _plan(desk, paths, progress)
+
+
+def _plan(desk: Desk, paths: Sequence[str | os.PathLike[str]], progress: Progress | None
+          ) -> ImportPlan:
     plan = ImportPlan()
     tables, refused = open_tables(list(paths))
     for p in refused:
@@ -126,10 +131,11 @@ def _read(t: Table, out: list[Row], plan: ImportPlan, progress: Progress | None,
     problems: list[Problem] = []
     keys = [i for i, c in enumerate(t.columns) if c in ("OrderId", "OrderReference")]
     check_progress(progress, 0, 0)
-    for n, (row, values) in enumerate(t.rows, 1):
-        given = parse_row(t.source, t.columns, parsers, row, values, problems)
+    source = t.source
+    for n, (row, values, given) in enumerate(
+            parse_rows(source, t.columns, parsers, t.rows, problems), 1):
         if given is not None:
-            out.append(Row(t.source, row, given))
+            out.append(Row(source, row, given))
         elif t.kind == ORDERS:
             failed.update(str(values[i]).strip() for i in keys if i < len(values) and values[i])
         if n % 2000 == 0:
@@ -148,6 +154,19 @@ class _Resolver:
         self.company = desk.company()
         self.target: dict[int, str] = {}  # id(row) → order uuid
         self.existing: dict[str, OrderRecord] = {}
+        self.fresh: list[str] = []  # ids for new orders and lines, taken from the end
+
+    def new_id(self) -> str:
+        if not self.fresh:
+            self.fresh = new_uuids(4096)[::-1]
+        return self.fresh.pop()
+
+    def new_ids(self, count: int) -> list[str]:
+        while len(self.fresh) < count:
+            self.fresh = new_uuids(4096)[::-1] + self.fresh
+        taken = self.fresh[-count:] if count else []
+        del self.fresh[len(self.fresh) - count:]
+        return taken[::-1]
 
     def bad(self, r: Row, column: str, reason: str) -> None:
         self.plan.add(Problem(r.file, r.row, column, reason))
@@ -172,8 +191,8 @@ class _Resolver:
                     self.bad(r, column, f"{key!r} appears twice (also row {seen[key].row})")
                 else:
                     seen[key] = r
-        line_ids = [x.get("OrderId") for x in self.lines if x.get("OrderId")]
-        line_refs = [x.get("OrderReference") for x in self.lines if x.get("OrderReference")]
+        line_ids = [i for x in self.lines if (i := x.given.get("OrderId"))]
+        line_refs = [r for x in self.lines if (r := x.given.get("OrderReference"))]
         self.db_ids, self.db_refs = find_orders(self.desk, [*ids, *line_ids], [*refs, *line_refs])
         self.in_db = set(self.db_ids.values()) | set(self.db_refs.values())
         claimed: dict[str, Row] = {}
@@ -193,7 +212,7 @@ class _Resolver:
             elif ref and ref in self.db_refs:
                 target = self.db_refs[ref]
             else:
-                target = new_uuid()
+                target = self.new_id()
             if target in claimed:
                 self.bad(r, "OrderId", f"row {claimed[target].row} already names this order")
             claimed[target] = r
@@ -212,16 +231,18 @@ class _Resolver:
                     ) -> dict[str, list[Row]]:
         by_order: dict[str, list[Row]] = {}
         seen: dict[str, Row] = {}
+        target_of, db_ids, db_refs = self.target, self.db_ids, self.db_refs
         for lr in self.lines:
-            oid, ref = lr.get("OrderId"), lr.get("OrderReference")
+            g = lr.given
+            oid, ref = g.get("OrderId"), g.get("OrderReference")
             t1 = t2 = None
             if oid:
-                t1 = self.target[id(file_ids[oid])] if oid in file_ids else self.db_ids.get(oid)
+                t1 = target_of[id(file_ids[oid])] if oid in file_ids else db_ids.get(oid)
                 if t1 is None and oid not in self.failed:
                     self.bad(lr, "OrderId", f"{oid!r}: no order with this id in the orders file "
                              "or the database")
             if ref:
-                t2 = self.target[id(file_refs[ref])] if ref in file_refs else self.db_refs.get(ref)
+                t2 = target_of[id(file_refs[ref])] if ref in file_refs else db_refs.get(ref)
                 if t2 is None and ref not in self.failed:
                     self.bad(lr, "OrderReference", f"{ref!r}: no order with this reference in "
                              "the orders file or the database")
@@ -230,14 +251,18 @@ class _Resolver:
                          "OrderReference)")
             if t1 and t2 and t1 != t2:
                 self.bad(lr, "OrderReference", f"{ref!r} names another order than OrderId {oid!r}")
-            lid = lr.get("LineId")
+            lid = g.get("LineId")
             if lid:
                 if lid in seen:
                     self.bad(lr, "LineId", f"{lid!r} appears twice (also row {seen[lid].row})")
                 seen[lid] = lr
             target = t1 or t2
             if target:
-                by_order.setdefault(target, []).append(lr)
+                rows = by_order.get(target)
+                if rows is None:
+                    by_order[target] = [lr]
+                else:
+                    rows.append(lr)
         self.line_owner = line_owners(self.desk, seen)
         return by_order
 
@@ -279,30 +304,35 @@ class _Resolver:
         for target, rows in by_order.items():
             if target not in done:
                 self._update(None, self.existing[target], rows, old_lines.get(target, []))
-        codes = {lr.get("ItemCode") for lr in self.lines}
-        known = self.desk.catalog.known_codes(codes)
-        self.plan.free_item_codes = len(codes - known)
-        self.plan.free_lines = sum(1 for lr in self.lines if lr.get("ItemCode") not in known)
+        codes = [lr.given["ItemCode"] for lr in self.lines]
+        distinct = set(codes)
+        known = self.desk.catalog.known_codes(distinct)
+        self.plan.free_item_codes = len(distinct - known)
+        self.plan.free_lines = sum(1 for c in codes if c not in known)
         self.plan.lines = len(self.lines)
 
     def _create(self, r: Row, target: str, rows: list[Row] | None, statuses: set[str]) -> None:
-        if r.get("Active") is False:
+        g = r.given.get  # parsed cells are None when blank, never another falsy text
+        if g("Active") is False:
             self.bad(r, "Active", "a deleted order (Active false) cannot be imported as new")
-        status = r.get("Status")
+        status = g("Status")
         if status and status not in statuses:
             self.bad(r, "Status", f"{status!r} is not a status of this company (known: "
                      f"{', '.join(sorted(statuses))})")
-        o = Order(customer_code=r.get("CustomerCode"), order_date=r.get("OrderDate"),
-                  currency=r.get("Currency") or self.company.currency,
-                  reference=r.get("OrderReference"),
-                  customer_reference=r.get("CustomerReference", ""),
-                  delivery_date=r.get("DeliveryDate"), site=r.get("Site", ""),
-                  notes=r.get("Notes", ""), status=status, stage=r.get("Stage", "draft"),
-                  id=target, number=r.get("OrderNumber"))
+        # Built as clean_order would return it (reference "" not None, defaults filled):
+        # every value was checked by the same validate calls while parsing, so the core
+        # stores it as it is (create_many(prevalidated=True)) instead of checking again.
+        o = Order(customer_code=g("CustomerCode"), order_date=g("OrderDate"),
+                  currency=g("Currency") or self.company.currency,
+                  reference=g("OrderReference") or "",
+                  customer_reference=g("CustomerReference") or "",
+                  delivery_date=g("DeliveryDate"), site=g("Site") or "",
+                  notes=g("Notes") or "", status=status, stage=g("Stage") or "draft",
+                  id=target, number=g("OrderNumber"))
         if o.delivery_date and o.delivery_date < o.order_date:
             self.bad(r, "DeliveryDate", f"{o.delivery_date.isoformat()!r} is before the order "
                      "date")
-        o.lines = self._lines(rows or [], target, [], keep_positions=True)
+        o.lines = self._new_lines(rows, target) if rows else []
         if o.stage != "draft" and not any(ln.active for ln in o.lines):
             self.bad(r, "Stage", f"a {o.stage} order needs at least one active line")
         self.plan.creates.append(o)
@@ -351,15 +381,19 @@ class _Resolver:
 
     def _lines(self, rows: list[Row], order: str, old: list[LineRecord],
                keep_positions: bool) -> list[Line]:
-        given = sorted((x.given for x in rows), key=_rank)
-        rows = sorted(rows, key=lambda x: _rank(x.given))
-        explicit = {g.get("LineId") for g in given if g.get("LineId")}
+        """The order's new list of lines; new orders' lines get their ids here."""
+        positions = [x.given.get("Position") for x in rows]
+        if None in positions or any(a >= b for a, b in zip(positions, positions[1:])):
+            rows = sorted(rows, key=lambda x: _rank(x.given))
+            positions = [x.given.get("Position") for x in rows]
+        explicit = {lid for x in rows if (lid := x.given.get("LineId"))}
         active_old = {ln.id for ln in old}
         free_by_pos = {ln.position: ln.id for ln in old if ln.id not in explicit}
-        positions = [g.get("Position") for g in given]
         keep = keep_positions and None not in positions and len(set(positions)) == len(rows)
+        fresh = self.new_ids(len(rows)) if keep_positions else ()
         out = []
-        for i, (x, g) in enumerate(zip(rows, given), 1):
+        for i, x in enumerate(rows, 1):
+            g = x.given
             lid = g.get("LineId")
             if lid:
                 owner = self.line_owner.get(lid, _MISSING)
@@ -374,15 +408,48 @@ class _Resolver:
                 # No LineId: the row takes the place of the line at its rank, so a file
                 # without ids can be imported again without replacing every line.
                 lid = free_by_pos.pop(i)
+            elif keep_positions:  # a new order: its lines are new too
+                lid = fresh[i - 1]
             active = g.get("Active")
+            taxes = g.get("Taxes")
+            # Field for field what clean_line returns for these checked values.
             out.append(Line(
                 item_code=g["ItemCode"], quantity=g["Quantity"],
                 unit_price=g.get("UnitPrice") or ZERO, description=g.get("Description") or "",
                 unit=g.get("Unit") or "pcs", discount=g.get("DiscountPercent") or ZERO,
-                taxes=[Tax(n, rate) for n, rate in g.get("Taxes") or ()], id=lid,
+                taxes=[Tax(n, rate) for n, rate in taxes] if taxes else [], id=lid,
                 position=g["Position"] if keep else i, active=True if active is None else active))
         return out
 
+
+    def _new_lines(self, rows: list[Row], order: str) -> list[Line]:
+        """A new order's lines, with new ids; as `_lines(keep_positions=True)` without
+        old lines to match (the per-order overhead counts at 100,000 orders)."""
+        if any(x.given.get("LineId") for x in rows):
+            return self._lines(rows, order, [], keep_positions=True)
+        positions = [x.given.get("Position") for x in rows]
+        n = len(rows)
+        if None in positions or any(a >= b for a, b in zip(positions, positions[1:])):
+            rows = sorted(rows, key=lambda x: _rank(x.given))
+            positions = [x.given.get("Position") for x in rows]
+            keep = None not in positions and len(set(positions)) == n
+        else:
+            keep = True  # ascending and so distinct
+        if not keep:
+            positions = list(range(1, n + 1))
+        out = []
+        for x, lid, pos in zip(rows, self.new_ids(n), positions):
+            g = x.given
+            active = g.get("Active")
+            taxes = g.get("Taxes")
+            # Field for field what clean_line returns for these checked values.
+            out.append(Line(
+                g["ItemCode"], g["Quantity"], g.get("UnitPrice") or ZERO,
+                g.get("Description") or "", g.get("Unit") or "pcs",
+                g.get("DiscountPercent") or ZERO,
+                [Tax(name, rate) for name, rate in taxes] if taxes else [], {}, lid, pos,
+                True if active is None else active))
+        return out
 
 def _rank(g: dict[str, Any]) -> tuple[bool, int]:
     """Lines sort by Position; rows without one follow in file order."""

@@ -78,3 +78,20 @@ def write_csv(path: Path, rows: list[list[Any]], *, delimiter: str = ",", bom: b
     csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
     return path
+
+
+
+@pytest.fixture
+def filled_mixed(desk: Desk) -> Desk:
+    """Awkward orders plus numbered ones with odd figures, inactive lines and deleted orders."""
+    awkward_orders(desk)
+    docs = [Order(customer_code="C2" if i % 2 else "C1", order_date=date(2026, 1, 1 + i),
+                  number=f"Z{9 - i}", reference=f"M{i}", notes="=1+1" if i % 3 else "",
+                  lines=[Line(f"I{k}", Decimal(k + 1).scaleb(-k), Decimal("-1.0005"),
+                              discount=Decimal("2.5") * k,
+                              taxes=[Tax("VAT", Decimal("20.25"))] * (k % 2), active=k != 1)
+                         for k in range(4)])
+            for i in range(8)]
+    ids = desk.orders.create_many(docs)
+    desk.orders.delete(ids[:2])  # a deleted order exports the lines deleted with it
+    return desk
