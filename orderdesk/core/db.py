@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -21,11 +23,29 @@ from orderdesk.core import schema
 # Business records: a committed save must survive a power cut (synchronous=FULL),
 # and two desks on one file wait for each other instead of failing (busy_timeout).
 SQLITE_PRAGMAS = (
+    ("busy_timeout", 10000),
     ("journal_mode", "wal"),
     ("synchronous", "full"),
     ("foreign_keys", 1),
-    ("busy_timeout", 10000),
 )
+
+
+class _SqliteDatabase(pw.SqliteDatabase):
+    """Retries a pragma that meets a lock: switching a brand-new file to WAL while another
+    program opens it can fail at once with "database is locked", busy timeout or not."""
+
+    def _set_pragmas(self, conn: Any) -> None:
+        cursor = conn.cursor()
+        for pragma, value in self._pragmas:
+            for attempt in range(200):
+                try:
+                    cursor.execute(f"PRAGMA {pragma} = {value};")
+                    break
+                except sqlite3.OperationalError as e:
+                    if "locked" not in str(e) or attempt == 199:
+                        raise
+                    time.sleep(0.05)
+        cursor.close()
 
 
 class Dialect:
@@ -246,7 +266,7 @@ def _connect(target: str) -> tuple[pw.Database, Dialect]:
         return db, PostgresDialect(db)
     path = Path(target.removeprefix("sqlite:///")).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False)
+    db = _SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False)
     return db, Dialect(db)
 
 
