@@ -56,6 +56,13 @@ def to_decimal(value: object) -> Decimal:
 def fits_scale(value: Decimal) -> bool:
     if not value.is_finite():
         return False
+    return _fits_scale(value)
+
+
+@lru_cache(maxsize=8192)
+def _fits_scale(value: Decimal) -> bool:
+    """Cached: an import or a demo checks the same few prices and quantities again and again
+    (2.5 and 2.50 hash alike and fit alike)."""
     if value.adjusted() < _QUANT_SAFE:
         # Quantized to four decimals the value still fits the context's digits, so one
         # comparison answers; as_tuple() builds a tuple of every digit (7× slower).
